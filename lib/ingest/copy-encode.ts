@@ -1,0 +1,213 @@
+import type { NormalizedSpan } from "@/lib/otlp/model";
+
+/**
+ * PostgreSQL COPY text format for the `spans` table: one line per span, columns separated by
+ * tabs, NULL as \N, and backslash, tab, newline and carriage return backslash-escaped inside
+ * values. This runs for every span ingested, so it builds strings directly and skips work
+ * (escaping, JSON fix-ups) whenever a quick test shows it is not needed.
+ *
+ * Storage choices made here (they keep rows small; readers must treat NULL as the default):
+ * - empty attributes / events / links, empty status message and trace state → NULL;
+ * - dropped_*_count of 0 → NULL;
+ * - jsonb columns hold the model's JSON as is (attributes object, SpanEvent[], SpanLink[]).
+ */
+
+/** Column order of every row `encodeSpanCopyRows` produces; use it in the COPY statement. */
+export const SPAN_COPY_COLUMNS = [
+  "start_time",
+  "duration_ns",
+  "resource_id",
+  "scope_id",
+  "trace_id",
+  "kind",
+  "status_code",
+  "flags",
+  "dropped_attributes_count",
+  "dropped_events_count",
+  "dropped_links_count",
+  "span_id",
+  "parent_span_id",
+  "service_name",
+  "name",
+  "status_message",
+  "trace_state",
+  "attributes",
+  "events",
+  "links",
+] as const;
+
+/** `"start_time", "duration_ns", …` for SQL. */
+export const SPAN_COPY_COLUMN_LIST = SPAN_COPY_COLUMNS.map((column) => `"${column}"`).join(", ");
+
+const NULL = "\\N";
+
+/** Start time of a span in microseconds since the epoch (floored; exact within ±2^53 µs). */
+export function spanStartMicros(startTimeUnixNano: bigint): number {
+  let micros = startTimeUnixNano / 1000n;
+  // BigInt division truncates toward zero; floor instead so pre-1970 times stay ordered.
+  if (startTimeUnixNano < 0n && micros * 1000n !== startTimeUnixNano) micros -= 1n;
+  return Number(micros);
+}
+
+// Spans of one batch mostly start within the same few seconds, so the formatted
+// "YYYY-MM-DD HH:MM:SS." prefix of the last second seen is cached.
+let cachedSecond = Number.NaN;
+let cachedSecondPrefix = "";
+
+// Microseconds since the epoch are exact in a double only within ±2^53 (years 1685–2255),
+// which is far wider than any span normalization lets through.
+const MAX_SECOND = Math.floor(Number.MAX_SAFE_INTEGER / 1_000_000) - 1;
+const MIN_SECOND = -MAX_SECOND;
+
+/** "2026-11-21 10:00:00.123456+00" — UTC timestamptz input with microseconds. */
+export function formatTimestampMicros(micros: number): string {
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== cachedSecond) {
+    if (!(second >= MIN_SECOND && second <= MAX_SECOND)) {
+      throw new RangeError(`span start time ${micros} µs is outside years 1685–2255`);
+    }
+    const iso = new Date(second * 1000).toISOString(); // "2026-11-21T10:00:00.000Z"
+    cachedSecondPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
+    cachedSecond = second;
+  }
+  const fraction = micros - second * 1_000_000;
+  return `${cachedSecondPrefix}${String(1_000_000 + fraction).slice(1)}+00`;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r\0]/;
+const COPY_SPECIAL_ALL = /[\\\t\n\r\0]/g;
+
+function escapeCopyChar(char: string): string {
+  switch (char) {
+    case "\\":
+      return "\\\\";
+    case "\t":
+      return "\\t";
+    case "\n":
+      return "\\n";
+    case "\r":
+      return "\\r";
+    default:
+      // NUL cannot be stored in PostgreSQL text; normalization removes it, this is a backstop.
+      return "\uFFFD";
+  }
+}
+
+/** A text value escaped for COPY text format. */
+export function escapeCopyText(value: string): string {
+  return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIAL_ALL, escapeCopyChar) : value;
+}
+
+// JSON.stringify escapes every control character, so its output never holds a raw tab,
+// newline or CR: only backslashes need doubling for COPY. It does emit \u0000 for NUL and
+// \udXXX for lone surrogates, both of which jsonb refuses; such values are rare and get
+// cleaned (→ U+FFFD) before encoding. This test may match a harmless literal "\\u0000"
+// too, which only costs the slow path.
+const JSON_UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function cleanString(value: string): string {
+  return value.replace(LONE_SURROGATE, "\uFFFD").replaceAll("\0", "\uFFFD");
+}
+
+function cleanJsonValue(value: unknown): unknown {
+  if (typeof value === "string") return cleanString(value);
+  if (Array.isArray(value)) return value.map(cleanJsonValue);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[cleanString(key)] = cleanJsonValue(inner);
+    return out;
+  }
+  return value;
+}
+
+/** A value as JSON text that jsonb accepts (for a query parameter). */
+export function toStorableJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json.indexOf("\\") === -1 || !JSON_UNSTORABLE_ESCAPE.test(json)) return json;
+  return JSON.stringify(cleanJsonValue(value));
+}
+
+/** A text value storable in PostgreSQL (NUL → U+FFFD), for query parameters. */
+export function toStorableText(value: string): string {
+  return value.indexOf("\0") === -1 ? value : value.replaceAll("\0", "\uFFFD");
+}
+
+/** A value as JSON text that jsonb accepts, escaped for COPY text format. */
+export function encodeJsonForCopy(value: unknown): string {
+  let json = JSON.stringify(value);
+  if (json.indexOf("\\") === -1) return json;
+  if (JSON_UNSTORABLE_ESCAPE.test(json)) json = JSON.stringify(cleanJsonValue(value));
+  return json.replaceAll("\\", "\\\\");
+}
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+function optionalText(value: string | undefined): string {
+  return value === undefined || value === "" ? NULL : escapeCopyText(value);
+}
+
+function optionalCount(value: number | undefined): string {
+  return value === undefined || value === 0 ? NULL : String(value);
+}
+
+/** One span as a COPY text line, including the trailing newline. */
+export function encodeSpanCopyRow(span: NormalizedSpan): string {
+  const attributes = span.attributes;
+  const events = span.events;
+  const links = span.links;
+  return (
+    formatTimestampMicros(spanStartMicros(span.startTimeUnixNano)) +
+    "\t" +
+    span.durationNs +
+    "\t" +
+    span.resourceId +
+    "\t" +
+    (span.scopeId ?? NULL) +
+    "\t" +
+    // 32 hex digits without dashes are valid uuid input.
+    span.traceId +
+    "\t" +
+    span.kind +
+    "\t" +
+    span.statusCode +
+    "\t" +
+    (span.flags === undefined ? NULL : span.flags) +
+    "\t" +
+    optionalCount(span.droppedAttributesCount) +
+    "\t" +
+    optionalCount(span.droppedEventsCount) +
+    "\t" +
+    optionalCount(span.droppedLinksCount) +
+    // bytea hex input is \x…; the backslash itself is doubled for COPY.
+    "\t\\\\x" +
+    span.spanId +
+    "\t" +
+    (span.parentSpanId === undefined ? NULL : "\\\\x" + span.parentSpanId) +
+    "\t" +
+    escapeCopyText(span.serviceName) +
+    "\t" +
+    escapeCopyText(span.name) +
+    "\t" +
+    optionalText(span.statusMessage) +
+    "\t" +
+    optionalText(span.traceState) +
+    "\t" +
+    (attributes === undefined || !hasKeys(attributes) ? NULL : encodeJsonForCopy(attributes)) +
+    "\t" +
+    (events === undefined || events.length === 0 ? NULL : encodeJsonForCopy(events)) +
+    "\t" +
+    (links === undefined || links.length === 0 ? NULL : encodeJsonForCopy(links)) +
+    "\n"
+  );
+}
+
+/** Many spans as COPY text (one line each, in order). */
+export function encodeSpanCopyRows(spans: readonly NormalizedSpan[]): string {
+  let out = "";
+  for (let i = 0; i < spans.length; i++) out += encodeSpanCopyRow(spans[i]);
+  return out;
+}
