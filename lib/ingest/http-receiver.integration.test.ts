@@ -1,0 +1,444 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import zlib from "node:zlib";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool } from "@/lib/db/pool";
+import { parseEnv } from "@/lib/env";
+import { createLogger, type Logger } from "@/lib/server/logger";
+import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
+import {
+  decodeExportResponse,
+  decodeRpcStatus,
+  jsonBody,
+  makeSpan,
+  protobufBody,
+  pseudoRandomBytes,
+  randomTraceId,
+} from "@/lib/test/otlp-requests";
+import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
+import { createOtlpHttpHandler } from "./http-receiver";
+import { SpanWriter } from "./span-writer";
+
+const MiB = 1024 * 1024;
+const TOKEN = "s3cret-ingest-token-0123456789";
+
+type Reply = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+
+async function startReceiver(handler: http.RequestListener): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** One request over node:http: `body` is sent with Content-Length unless `write` drives it. */
+function request(
+  port: number,
+  options: {
+    method?: string;
+    path?: string;
+    headers?: http.OutgoingHttpHeaders;
+    body?: Buffer;
+    write?: (req: http.ClientRequest) => void;
+  },
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...options.headers };
+    if (options.body && !options.write) headers["content-length"] = options.body.length;
+    const req = http.request(
+      { host: "127.0.0.1", port, method: options.method ?? "POST", path: options.path ?? "/v1/traces", headers, agent: false },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => parts.push(chunk));
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
+          req.destroy();
+        });
+      },
+    );
+    req.on("error", reject);
+    if (options.write) options.write(req);
+    else req.end(options.body);
+  });
+}
+
+const PROTOBUF = { "content-type": "application/x-protobuf" };
+const JSON_TYPE = { "content-type": "application/json" };
+
+let db: TestDatabase;
+let writer: SpanWriter;
+let small: { port: number; close(): Promise<void> }; // 1 MiB limit
+let standard: { port: number; close(): Promise<void> }; // default 64 MiB limit
+let guarded: { port: number; close(): Promise<void> }; // ingest tokens
+const logLines: string[] = [];
+const captureLog: Logger = createLogger({ level: "debug", write: (_level, line) => logLines.push(line) });
+
+async function countSpans(traceId?: string): Promise<number> {
+  const result = traceId
+    ? await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans WHERE trace_id = $1::uuid", [traceId])
+    : await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans");
+  return result.rows[0].n;
+}
+
+/** Asserts that `action` leaves the spans table unchanged. */
+async function expectNothingStored<T>(action: () => Promise<T>): Promise<T> {
+  const before = await countSpans();
+  const result = await action();
+  expect(await countSpans()).toBe(before);
+  return result;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  writer = new SpanWriter(db.pool, { batchMaxWaitMs: 5 });
+  writer.start();
+  const smallEnv = parseEnv({ BREAKWATER_MAX_BODY_SIZE: "1MiB" });
+  small = await startReceiver(createOtlpHttpHandler({ writer, env: smallEnv, log: captureLog }));
+  standard = await startReceiver(createOtlpHttpHandler({ writer, env: parseEnv({}), log: captureLog }));
+  const tokenEnv = parseEnv({ BREAKWATER_MAX_BODY_SIZE: "1MiB", BREAKWATER_INGEST_TOKENS: `other-token,${TOKEN}` });
+  guarded = await startReceiver(createOtlpHttpHandler({ writer, env: tokenEnv, log: captureLog }));
+});
+
+afterAll(async () => {
+  await small?.close();
+  await standard?.close();
+  await guarded?.close();
+  await writer?.close();
+  await db?.close();
+});
+
+describe("OTLP/HTTP receiver: accepted requests", () => {
+  it("stores a protobuf request and answers 200 with an empty ExportTraceServiceResponse after COMMIT", async () => {
+    const span = makeSpan();
+    const reply = await request(small.port, { headers: PROTOBUF, body: protobufBody([span]) });
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("application/x-protobuf");
+    expect(decodeExportResponse(reply.body)).toBeUndefined();
+    // The answer came after COMMIT: the row is visible to another connection right away.
+    expect(await countSpans(span.traceId)).toBe(1);
+  });
+
+  it("stores a JSON request (Content-Type with charset) and answers {} in JSON", async () => {
+    const span = makeSpan();
+    const reply = await request(small.port, {
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: jsonBody([span]),
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(reply.body.toString())).toEqual({});
+    expect(await countSpans(span.traceId)).toBe(1);
+  });
+
+  it("accepts a gzip-compressed request", async () => {
+    const span = makeSpan();
+    const reply = await request(small.port, {
+      headers: { ...PROTOBUF, "content-encoding": "gzip" },
+      body: zlib.gzipSync(protobufBody([span])),
+    });
+    expect(reply.status).toBe(200);
+    expect(await countSpans(span.traceId)).toBe(1);
+  });
+
+  it("answers an empty request with success and stores nothing", async () => {
+    const reply = await expectNothingStored(() => request(small.port, { headers: PROTOBUF, body: Buffer.alloc(0) }));
+    expect(reply.status).toBe(200);
+    expect(decodeExportResponse(reply.body)).toBeUndefined();
+  });
+
+  it("ignores unknown JSON fields (200, stored)", async () => {
+    const span = makeSpan({ someFutureField: { nested: true }, anotherOne: 42 });
+    const body = JSON.stringify({ ...JSON.parse(jsonBody([span]).toString()), unknownTopLevel: "x" });
+    const reply = await request(small.port, { headers: JSON_TYPE, body: Buffer.from(body) });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body.toString())).toEqual({});
+    const { rows } = await db.pool.query("SELECT name, attributes FROM spans WHERE trace_id = $1::uuid", [span.traceId]);
+    expect(rows).toEqual([{ name: "GET /things", attributes: { "http.request.method": "GET" } }]);
+  });
+
+  it("reports an all-zero trace id among valid spans as partial success and stores the valid ones", async () => {
+    const traceId = randomTraceId();
+    const good1 = makeSpan({ traceId });
+    const good2 = makeSpan({ traceId });
+    const bad = makeSpan({ traceId: "0".repeat(32) });
+    const reply = await request(small.port, { headers: PROTOBUF, body: protobufBody([good1, bad, good2]) });
+    expect(reply.status).toBe(200);
+    const partial = decodeExportResponse(reply.body);
+    expect(partial?.rejectedSpans).toBe(1);
+    expect(partial?.errorMessage).toMatch(/1 span rejected/);
+    expect(await countSpans(traceId)).toBe(2);
+    expect(await countSpans("0".repeat(32))).toBe(0);
+  });
+
+  it("reports partial success in JSON too (rejectedSpans as an int64 string)", async () => {
+    const reply = await request(small.port, {
+      headers: JSON_TYPE,
+      body: jsonBody([makeSpan(), makeSpan({ spanId: "0".repeat(16) })]),
+    });
+    expect(reply.status).toBe(200);
+    const parsed = JSON.parse(reply.body.toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    expect(parsed.partialSuccess.rejectedSpans).toBe("1");
+    expect(parsed.partialSuccess.errorMessage).not.toBe("");
+  });
+
+  it("acknowledges a duplicate batch without adding rows", async () => {
+    const traceId = randomTraceId();
+    const body = protobufBody([makeSpan({ traceId }), makeSpan({ traceId })]);
+    expect((await request(small.port, { headers: PROTOBUF, body })).status).toBe(200);
+    expect(await countSpans(traceId)).toBe(2);
+    const again = await expectNothingStored(() => request(small.port, { headers: PROTOBUF, body }));
+    expect(again.status).toBe(200);
+    expect(decodeExportResponse(again.body)).toBeUndefined();
+    expect(await countSpans(traceId)).toBe(2);
+  });
+
+  it("strips NUL bytes before storing", async () => {
+    const span = makeSpan({
+      name: "na\u0000me",
+      attributes: [{ key: "k\u0000ey", value: { stringValue: "va\u0000lue" } }],
+    });
+    const reply = await request(small.port, { headers: JSON_TYPE, body: jsonBody([span]) });
+    expect(reply.status).toBe(200);
+    const { rows } = await db.pool.query("SELECT name, attributes FROM spans WHERE trace_id = $1::uuid", [span.traceId]);
+    expect(rows).toEqual([{ name: "name", attributes: { key: "value" } }]);
+  });
+
+  it("caps a 1 MiB attribute value in storage", async () => {
+    const span = makeSpan({ attributes: [{ key: "big", value: { stringValue: "x".repeat(MiB) } }] });
+    const reply = await request(standard.port, { headers: PROTOBUF, body: protobufBody([span]) });
+    expect(reply.status).toBe(200);
+    const { rows } = await db.pool.query<{ len: number }>(
+      "SELECT length(attributes->>'big')::int AS len FROM spans WHERE trace_id = $1::uuid",
+      [span.traceId],
+    );
+    expect(rows).toEqual([{ len: parseEnv({}).BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH }]);
+  });
+});
+
+describe("OTLP/HTTP receiver: refused requests store nothing", () => {
+  it("answers 400 with a protobuf Status to a truncated protobuf body", async () => {
+    const whole = protobufBody([makeSpan(), makeSpan()]);
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: PROTOBUF, body: whole.subarray(0, whole.length - 7) }),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.headers["content-type"]).toBe("application/x-protobuf");
+    const status = decodeRpcStatus(reply.body);
+    expect(status.code).toBe(3); // INVALID_ARGUMENT
+    expect(status.message).toMatch(/protobuf/i);
+  });
+
+  it("answers 400 to random bytes", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: PROTOBUF, body: pseudoRandomBytes(4096) }),
+    );
+    expect(reply.status).toBe(400);
+    expect(decodeRpcStatus(reply.body).code).toBe(3);
+  });
+
+  it("answers 400 with a JSON Status to JSON with wrong types", async () => {
+    const body = JSON.stringify({
+      resourceSpans: [{ scopeSpans: [{ spans: [{ ...makeSpan(), name: 12345, startTimeUnixNano: { a: 1 } }] }] }],
+    });
+    const reply = await expectNothingStored(() => request(small.port, { headers: JSON_TYPE, body: Buffer.from(body) }));
+    expect(reply.status).toBe(400);
+    expect(reply.headers["content-type"]).toBe("application/json");
+    const status = JSON.parse(reply.body.toString()) as { code: number; message: string };
+    expect(status.code).toBe(3);
+    expect(status.message).toMatch(/name|startTimeUnixNano/);
+  });
+
+  it("answers 400 to malformed JSON", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: JSON_TYPE, body: Buffer.from('{"resourceSpans": [') }),
+    );
+    expect(reply.status).toBe(400);
+  });
+
+  it("answers 400 to an enum given as a name (OTLP/JSON requires integers)", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: JSON_TYPE, body: jsonBody([makeSpan({ kind: "SPAN_KIND_SERVER" })]) }),
+    );
+    expect(reply.status).toBe(400);
+  });
+
+  it("stops a gzip bomb while inflating (1 GiB of zeros → 413) without holding it in memory", async () => {
+    // Concatenated gzip members form one valid gzip stream: 1024 × gzip(1 MiB of zeros).
+    const member = zlib.gzipSync(Buffer.alloc(MiB), { level: 9 });
+    const bomb = Buffer.concat(Array.from({ length: 1024 }, () => member));
+    // The 64 MiB receiver: the compressed body is far below the limit, only inflating trips it.
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const reply = await expectNothingStored(() =>
+      request(standard.port, { headers: { ...PROTOBUF, "content-encoding": "gzip" }, body: bomb }),
+    );
+    expect(reply.status).toBe(413);
+    expect(decodeRpcStatus(reply.body).message).toMatch(/inflates to more than/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // At most the 64 MiB limit (plus slack) was ever buffered, not the 1 GiB.
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * MiB);
+  });
+
+  it("answers 413 to a body just over the limit with Content-Length", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: PROTOBUF, body: Buffer.alloc(MiB + 1) }),
+    );
+    expect(reply.status).toBe(413);
+    expect(decodeRpcStatus(reply.body).code).toBe(8); // RESOURCE_EXHAUSTED
+  });
+
+  it("answers 413 to a chunked body (no Content-Length) as soon as it passes the limit", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, {
+        headers: { ...PROTOBUF, "transfer-encoding": "chunked" },
+        write: (req) => {
+          req.write(Buffer.alloc(MiB / 2));
+          req.write(Buffer.alloc(MiB / 2 + 1));
+          // never ended: the answer must not wait for the end of the body
+        },
+      }),
+    );
+    expect(reply.status).toBe(413);
+  });
+
+  it("answers 413 at the default 64 MiB limit from Content-Length alone", async () => {
+    const reply = await request(standard.port, {
+      headers: { ...PROTOBUF, "content-length": 64 * MiB + 1 },
+      write: (req) => req.flushHeaders(),
+    });
+    expect(reply.status).toBe(413);
+    expect(decodeRpcStatus(reply.body).message).toContain(String(64 * MiB));
+  });
+
+  it("answers 415 to a wrong Content-Type", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: { "content-type": "text/plain" }, body: protobufBody([makeSpan()]) }),
+    );
+    expect(reply.status).toBe(415);
+    expect(decodeRpcStatus(reply.body).message).toMatch(/Content-Type/);
+  });
+
+  it("answers 415 to an unsupported Content-Encoding", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: { ...PROTOBUF, "content-encoding": "br" }, body: protobufBody([makeSpan()]) }),
+    );
+    expect(reply.status).toBe(415);
+  });
+
+  it("answers 400 to a corrupt gzip body", async () => {
+    const reply = await expectNothingStored(() =>
+      request(small.port, { headers: { ...PROTOBUF, "content-encoding": "gzip" }, body: Buffer.from("not gzip") }),
+    );
+    expect(reply.status).toBe(400);
+  });
+
+  it("answers 405 with Allow: POST to another method", async () => {
+    const reply = await request(small.port, { method: "GET", headers: PROTOBUF });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe("POST");
+    const put = await expectNothingStored(() =>
+      request(small.port, { method: "PUT", headers: PROTOBUF, body: protobufBody([makeSpan()]) }),
+    );
+    expect(put.status).toBe(405);
+  });
+
+  it("answers 404 to an unknown /v1/ path", async () => {
+    const reply = await request(small.port, { path: "/v1/profiles", headers: PROTOBUF, body: Buffer.alloc(0) });
+    expect(reply.status).toBe(404);
+  });
+});
+
+describe("OTLP/HTTP receiver: ingest tokens", () => {
+  it("answers 401 with WWW-Authenticate when the token is missing", async () => {
+    const reply = await expectNothingStored(() =>
+      request(guarded.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) }),
+    );
+    expect(reply.status).toBe(401);
+    expect(reply.headers["www-authenticate"]).toMatch(/^Bearer realm=/);
+    expect(decodeRpcStatus(reply.body).code).toBe(16); // UNAUTHENTICATED
+  });
+
+  it("answers 401 to a wrong token", async () => {
+    const reply = await expectNothingStored(() =>
+      request(guarded.port, {
+        headers: { ...PROTOBUF, authorization: `Bearer ${TOKEN}x` },
+        body: protobufBody([makeSpan()]),
+      }),
+    );
+    expect(reply.status).toBe(401);
+    expect(reply.headers["www-authenticate"]).toContain('error="invalid_token"');
+  });
+
+  it("accepts the right token, and never logs it", async () => {
+    const span = makeSpan();
+    const reply = await request(guarded.port, {
+      headers: { ...PROTOBUF, authorization: `Bearer ${TOKEN}` },
+      body: protobufBody([span]),
+    });
+    expect(reply.status).toBe(200);
+    expect(await countSpans(span.traceId)).toBe(1);
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join("\n")).not.toContain(TOKEN);
+    expect(logLines.join("\n").toLowerCase()).not.toContain("bearer");
+  });
+});
+
+describe("OTLP/HTTP receiver: database down", () => {
+  let proxy: TcpProxy;
+  let proxiedPool: pg.Pool;
+  let proxiedWriter: SpanWriter;
+  let receiver: { port: number; close(): Promise<void> };
+
+  beforeAll(async () => {
+    const target = new URL(db.url);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    proxiedPool = createPool(proxy.rewriteUrl(db.url), { max: 3 });
+    proxiedWriter = new SpanWriter(proxiedPool, { batchMaxWaitMs: 5, checkoutTimeoutMs: 1_000 });
+    proxiedWriter.start();
+    receiver = await startReceiver(createOtlpHttpHandler({ writer: proxiedWriter, env: parseEnv({}), log: captureLog }));
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await proxiedWriter?.close();
+    await proxy?.restore();
+    await proxiedPool?.end();
+    await proxy?.close();
+  });
+
+  it("answers 503 with Retry-After while PostgreSQL is unreachable, and recovers without a restart", async () => {
+    // Warm up: connections through the proxy exist and work.
+    const first = makeSpan();
+    expect((await request(receiver.port, { headers: PROTOBUF, body: protobufBody([first]) })).status).toBe(200);
+
+    await proxy.cut();
+    const lost = makeSpan();
+    const down = await request(receiver.port, { headers: PROTOBUF, body: protobufBody([lost]) });
+    expect(down.status).toBe(503);
+    const retryAfter = Number(down.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(5);
+    expect(decodeRpcStatus(down.body).code).toBe(14); // UNAVAILABLE
+    expect(await countSpans(lost.traceId)).toBe(0);
+
+    await proxy.restore();
+    // The client retries (as an exporter would after Retry-After); the same process recovers.
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await request(receiver.port, { headers: PROTOBUF, body: protobufBody([lost]) })).status;
+      if (status === 200) break;
+      expect(status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(200);
+    expect(await countSpans(lost.traceId)).toBe(1);
+  });
+});
