@@ -1,0 +1,52 @@
+/**
+ * Typed errors that route handlers (through lib/http/route-handler) translate into HTTP
+ * responses in one place. Only these carry a message meant for the client; any other
+ * error becomes a 500 whose details are logged, never returned.
+ */
+
+export type ErrorCode = "VALIDATION_FAILED" | "NOT_FOUND" | "CONFLICT";
+
+export abstract class HttpError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly status: number;
+}
+
+/** The request is malformed: a parameter is missing, of the wrong type or out of range (400). */
+export class ValidationError extends HttpError {
+  readonly code = "VALIDATION_FAILED";
+  readonly status = 400;
+  /** The parameter at fault, when there is one (e.g. "minDuration"). */
+  readonly param?: string;
+
+  constructor(message: string, options?: { param?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ValidationError";
+    this.param = options?.param;
+  }
+}
+
+/** The addressed thing does not exist (404). */
+export class NotFoundError extends HttpError {
+  readonly code = "NOT_FOUND";
+  readonly status = 404;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** The request conflicts with the current state, e.g. a stale version number (409). */
+export class ConflictError extends HttpError {
+  readonly code = "CONFLICT";
+  readonly status = 409;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+export function isHttpError(error: unknown): error is HttpError {
+  return error instanceof HttpError;
+}

@@ -1,0 +1,22 @@
+import { getPrisma } from "@/lib/db/pool";
+
+export type ServiceSummary = {
+  name: string;
+  spanCount: number;
+  /** ISO 8601. */
+  firstSeen: string;
+  /** ISO 8601. */
+  lastSeen: string;
+};
+
+/** Every service that has sent spans, from the `services` catalogue, sorted by name. */
+export async function listServices(): Promise<ServiceSummary[]> {
+  const rows = await getPrisma().service.findMany({ orderBy: { name: "asc" } });
+  return rows.map((row) => ({
+    name: row.name,
+    // A running count; a double is exact up to 2^53 spans, far beyond what one instance stores.
+    spanCount: Number(row.spanCount),
+    firstSeen: row.firstSeen.toISOString(),
+    lastSeen: row.lastSeen.toISOString(),
+  }));
+}
