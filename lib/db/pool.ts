@@ -38,7 +38,7 @@ export function quoteIdent(name: string): string {
 /**
  * A node-postgres pool. A `?schema=name` in the URL becomes the session's search_path
  * (set at connection start-up, so every query on every connection sees it — including
- * Prisma's, COPY and raw SQL).
+ * Prisma's, COPY and raw SQL). Sessions use TimeZone=UTC.
  */
 export function createPool(url: string, opts: CreatePoolOptions = {}): pg.Pool {
   const { connectionString, schema } = parseDatabaseUrl(url);
@@ -47,12 +47,16 @@ export function createPool(url: string, opts: CreatePoolOptions = {}): pg.Pool {
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? "breakwater",
   };
+  // Sessions run in UTC whatever the server's default: date_trunc/day buckets, partition
+  // bounds and ::text of timestamptz mean the same thing on every machine.
+  const startupOptions = ["-c TimeZone=UTC"];
   if (schema !== undefined) {
     // Start-up options are parsed by the server like a command line: backslash-escape
     // spaces and backslashes so the quoted identifier survives intact.
     const value = quoteIdent(schema).replaceAll("\\", "\\\\").replaceAll(" ", "\\ ");
-    config.options = `-c search_path=${value}`;
+    startupOptions.push(`-c search_path=${value}`);
   }
+  config.options = startupOptions.join(" ");
   const pool = new pg.Pool(config);
   // An idle client losing its connection (server restart) emits 'error' on the pool; without
   // a listener that would crash the process. The pool discards the client and reconnects.
