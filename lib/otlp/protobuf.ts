@@ -11,8 +11,3 @@ export const ExportTraceServiceRequest = opentelemetry.proto.collector.trace.v1.
 export const ExportTraceServiceResponse = opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 export const RpcStatus = google.rpc.Status;
 
-/** An exact int64 Long for a safe integer, for encoding int64 fields. */
-export function toLong(value: number): InstanceType<typeof $protobuf.util.Long> {
-  const bits = $protobuf.util.LongBits.fromNumber(value);
-  return new $protobuf.util.Long(bits.lo, bits.hi, false);
-}

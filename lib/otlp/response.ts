@@ -1,5 +1,5 @@
 import type { OtlpFormat } from "./decode";
-import { ExportTraceServiceResponse, RpcStatus, toLong } from "./protobuf";
+import { ExportTraceServiceResponse, RpcStatus } from "./protobuf";
 
 export type ExportResult = { rejectedSpans: number; errorMessage?: string };
 
@@ -20,7 +20,8 @@ export function encodeExportResponse(format: OtlpFormat, result: ExportResult): 
     if (errorMessage !== "") partialSuccess.errorMessage = errorMessage;
     return Buffer.from(JSON.stringify({ partialSuccess }));
   }
-  const message = hasPartialSuccess ? { partialSuccess: { rejectedSpans: toLong(rejectedSpans), errorMessage } } : {};
+  // fromObject turns the number into an exact int64 Long.
+  const message = ExportTraceServiceResponse.fromObject(hasPartialSuccess ? { partialSuccess: { rejectedSpans, errorMessage } } : {});
   return toBuffer(ExportTraceServiceResponse.encode(message).finish());
 }
 
