@@ -1,0 +1,316 @@
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { ensureSpanPartitions } from "@/lib/db/partitions";
+import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
+import {
+  SPAN_COPY_COLUMN_LIST,
+  encodeSpanCopyRows,
+  formatTimestampMicros,
+  spanStartMicros,
+  toStorableJson,
+  toStorableText,
+} from "./copy-encode";
+
+export type SpanBatchRows = {
+  resources: readonly ResourceRecord[];
+  scopes: readonly ScopeRecord[];
+  spans: readonly NormalizedSpan[];
+};
+
+export type WriteSpanBatchResult = {
+  /** Spans that became new rows. */
+  inserted: number;
+  /** Spans already stored (an earlier delivery) or repeated within the batch. */
+  duplicates: number;
+  /** Indexes into `batch.spans` of the duplicates, ascending (empty on the fast path). */
+  duplicateIndexes: number[];
+};
+
+const HOUR_MS = 3_600_000;
+const HOUR_US = 3_600_000_000;
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * Resource and scope ids this process has committed, so the steady state skips their
+ * INSERT entirely. Entries expire (default 10 min) so a row removed by retention is written
+ * again soon; the map is cleared if it ever grows past `maxEntries`.
+ * One cache per database: ids known in one schema say nothing about another.
+ */
+export class CatalogCache {
+  private readonly resources = new Map<string, number>();
+  private readonly scopes = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs = 10 * 60_000,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  hasResource(id: string, nowMs: number): boolean {
+    return isFresh(this.resources, id, nowMs);
+  }
+
+  hasScope(id: string, nowMs: number): boolean {
+    return isFresh(this.scopes, id, nowMs);
+  }
+
+  /** Call only after COMMIT: a rolled-back insert must not be remembered. */
+  remember(resourceIds: Iterable<string>, scopeIds: Iterable<string>, nowMs: number): void {
+    const expiresAt = nowMs + this.ttlMs;
+    for (const id of resourceIds) this.add(this.resources, id, expiresAt);
+    for (const id of scopeIds) this.add(this.scopes, id, expiresAt);
+  }
+
+  private add(map: Map<string, number>, id: string, expiresAt: number): void {
+    if (map.size >= this.maxEntries) map.clear();
+    map.set(id, expiresAt);
+  }
+}
+
+function isFresh(map: Map<string, number>, id: string, nowMs: number): boolean {
+  const expiresAt = map.get(id);
+  return expiresAt !== undefined && expiresAt > nowMs;
+}
+
+/** Used when the caller passes no cache; fine for a process that writes to one database. */
+const processCatalogCache = new CatalogCache();
+
+function compareIds(a: { id: string }, b: { id: string }): number {
+  // Numeric order of decimal ids, without BigInt: shorter is smaller, then lexicographic.
+  return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The records of `items` not yet known, one per id, sorted by id (a stable lock order). */
+function unknownRecords<T extends { id: string }>(items: readonly T[], isKnown: (id: string) => boolean): T[] {
+  const byId = new Map<string, T>();
+  for (const item of items) if (!byId.has(item.id) && !isKnown(item.id)) byId.set(item.id, item);
+  return [...byId.values()].sort(compareIds);
+}
+
+async function insertResources(client: pg.PoolClient, resources: ResourceRecord[]): Promise<void> {
+  if (resources.length === 0) return;
+  const rows = resources.map((r) => ({
+    id: r.id,
+    service_name: r.serviceName,
+    attributes: r.attributes,
+    dropped_attributes_count: r.droppedAttributesCount,
+    schema_url: r.schemaUrl === undefined || r.schemaUrl === "" ? null : r.schemaUrl,
+  }));
+  await client.query(
+    `INSERT INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url)
+     SELECT id, service_name, attributes, dropped_attributes_count, schema_url
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(id bigint, service_name text, attributes jsonb, dropped_attributes_count integer, schema_url text)
+     ON CONFLICT (id) DO NOTHING`,
+    [toStorableJson(rows)],
+  );
+}
+
+async function insertScopes(client: pg.PoolClient, scopes: ScopeRecord[]): Promise<void> {
+  if (scopes.length === 0) return;
+  const rows = scopes.map((s) => ({
+    id: s.id,
+    name: s.name,
+    version: s.version === undefined || s.version === "" ? null : s.version,
+    attributes: s.attributes === undefined || Object.keys(s.attributes).length === 0 ? null : s.attributes,
+    dropped_attributes_count: s.droppedAttributesCount ?? 0,
+    schema_url: s.schemaUrl === undefined || s.schemaUrl === "" ? null : s.schemaUrl,
+  }));
+  await client.query(
+    `INSERT INTO scopes (id, name, version, attributes, dropped_attributes_count, schema_url)
+     SELECT id, name, version, attributes, dropped_attributes_count, schema_url
+       FROM jsonb_to_recordset($1::jsonb)
+         AS s(id bigint, name text, version text, attributes jsonb, dropped_attributes_count integer, schema_url text)
+     ON CONFLICT (id) DO NOTHING`,
+    [toStorableJson(rows)],
+  );
+}
+
+/** Streams COPY text into `table` and resolves when the server has accepted every row. */
+async function copyRows(client: pg.PoolClient, table: string, text: string): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${SPAN_COPY_COLUMN_LIST}) FROM STDIN`));
+  await new Promise<void>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("finish", resolve);
+    stream.end(Buffer.from(text, "utf8"));
+  });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
+function spanKey(span: NormalizedSpan): string {
+  return `${span.traceId}${span.spanId}${spanStartMicros(span.startTimeUnixNano)}`;
+}
+
+/**
+ * Slow path after a duplicate: stage the rows, insert those not stored yet, and find out
+ * which spans were new from what the INSERT returns.
+ */
+async function insertSkippingDuplicates(
+  client: pg.PoolClient,
+  spans: readonly NormalizedSpan[],
+  copyText: string,
+): Promise<number[]> {
+  await client.query("CREATE TEMP TABLE breakwater_spans_staging (LIKE spans) ON COMMIT DROP");
+  await copyRows(client, "breakwater_spans_staging", copyText);
+  const result = await client.query<[string]>({
+    text: `INSERT INTO spans (${SPAN_COPY_COLUMN_LIST})
+           SELECT ${SPAN_COPY_COLUMN_LIST} FROM breakwater_spans_staging
+           ON CONFLICT DO NOTHING
+           RETURNING replace(trace_id::text, '-', '') || encode(span_id, 'hex')
+                     || (extract(epoch FROM start_time) * 1000000)::bigint::text`,
+    rowMode: "array",
+  });
+  const insertedKeys = new Set<string>();
+  for (const row of result.rows) insertedKeys.add(row[0]);
+  const duplicateIndexes: number[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const key = spanKey(spans[i]);
+    // Deleting the key credits a span repeated within the batch to its first occurrence only.
+    if (!insertedKeys.delete(key)) duplicateIndexes.push(i);
+  }
+  return duplicateIndexes;
+}
+
+type ServiceTotals = { count: number; firstUs: number; lastUs: number };
+
+/**
+ * Bumps the service and operation catalogues for the spans that were new. Runs last, just
+ * before COMMIT, with rows in key order: both keep row-lock time short and the lock order
+ * identical across writer connections, so two writers cannot deadlock here.
+ */
+async function upsertCatalogues(
+  client: pg.PoolClient,
+  spans: readonly NormalizedSpan[],
+  duplicateIndexes: readonly number[],
+): Promise<void> {
+  const services = new Map<string, ServiceTotals>();
+  const operations = new Map<string, { service: string; name: string; kind: number; lastUs: number }>();
+  let nextDuplicate = 0;
+  for (let i = 0; i < spans.length; i++) {
+    if (nextDuplicate < duplicateIndexes.length && duplicateIndexes[nextDuplicate] === i) {
+      nextDuplicate++;
+      continue;
+    }
+    const span = spans[i];
+    const startUs = spanStartMicros(span.startTimeUnixNano);
+    const service = services.get(span.serviceName);
+    if (service === undefined) services.set(span.serviceName, { count: 1, firstUs: startUs, lastUs: startUs });
+    else {
+      service.count++;
+      if (startUs < service.firstUs) service.firstUs = startUs;
+      if (startUs > service.lastUs) service.lastUs = startUs;
+    }
+    const operationKey = `${span.serviceName}\u0000${span.name}\u0000${span.kind}`;
+    const operation = operations.get(operationKey);
+    if (operation === undefined) {
+      operations.set(operationKey, { service: span.serviceName, name: span.name, kind: span.kind, lastUs: startUs });
+    } else if (startUs > operation.lastUs) operation.lastUs = startUs;
+  }
+  if (services.size === 0) return;
+
+  const serviceNames = [...services.keys()].sort(compareStrings);
+  await client.query(
+    `INSERT INTO services AS s (name, first_seen, last_seen, span_count)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[])
+     ON CONFLICT (name) DO UPDATE
+       SET span_count = s.span_count + excluded.span_count,
+           first_seen = least(s.first_seen, excluded.first_seen),
+           last_seen = greatest(s.last_seen, excluded.last_seen)`,
+    [
+      serviceNames.map(toStorableText),
+      serviceNames.map((name) => formatTimestampMicros(services.get(name)!.firstUs)),
+      serviceNames.map((name) => formatTimestampMicros(services.get(name)!.lastUs)),
+      serviceNames.map((name) => services.get(name)!.count),
+    ],
+  );
+
+  const ops = [...operations.values()].sort(
+    (a, b) => compareStrings(a.service, b.service) || compareStrings(a.name, b.name) || a.kind - b.kind,
+  );
+  await client.query(
+    `INSERT INTO operations AS o (service_name, name, span_kind, last_seen)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[])
+     ON CONFLICT (service_name, name, span_kind) DO UPDATE
+       SET last_seen = excluded.last_seen
+       WHERE o.last_seen < excluded.last_seen`,
+    [
+      ops.map((op) => toStorableText(op.service)),
+      ops.map((op) => toStorableText(op.name)),
+      ops.map((op) => op.kind),
+      ops.map((op) => formatTimestampMicros(op.lastUs)),
+    ],
+  );
+}
+
+/**
+ * Writes one batch in ONE transaction: unknown resources and scopes, the spans by COPY,
+ * then the service/operation catalogues for the new spans. Duplicate deliveries are
+ * idempotent: a span already stored (same trace id, span id and start time) adds no row
+ * and is counted in `duplicates`. Resolves after COMMIT; on error the transaction is
+ * rolled back (as far as the connection allows) and the error is rethrown.
+ */
+export async function writeSpanBatch(
+  client: pg.PoolClient,
+  batch: SpanBatchRows,
+  options: { cache?: CatalogCache; nowMs?: number } = {},
+): Promise<WriteSpanBatchResult> {
+  const { spans } = batch;
+  if (spans.length === 0) return { inserted: 0, duplicates: 0, duplicateIndexes: [] };
+  const cache = options.cache ?? processCatalogCache;
+  const nowMs = options.nowMs ?? Date.now();
+
+  const hourStartsMs = new Set<number>();
+  for (let i = 0; i < spans.length; i++) {
+    hourStartsMs.add(Math.floor(spanStartMicros(spans[i].startTimeUnixNano) / HOUR_US) * HOUR_MS);
+  }
+  // Encode before BEGIN: a span that cannot be encoded fails without opening a transaction.
+  const copyText = encodeSpanCopyRows(spans);
+  const resources = unknownRecords(batch.resources, (id) => cache.hasResource(id, nowMs));
+  const scopes = unknownRecords(batch.scopes, (id) => cache.hasScope(id, nowMs));
+
+  // Partition DDL commits on its own; doing it before BEGIN keeps the span transaction short.
+  await ensureSpanPartitions(client, hourStartsMs);
+
+  try {
+    if (resources.length === 0 && scopes.length === 0) {
+      // Steady state: one round trip to open the transaction.
+      await client.query("BEGIN; SAVEPOINT spans_copy");
+    } else {
+      await client.query("BEGIN");
+      await insertResources(client, resources);
+      await insertScopes(client, scopes);
+      // After the catalogue inserts, so a duplicate's rollback keeps them.
+      await client.query("SAVEPOINT spans_copy");
+    }
+    let duplicateIndexes: number[] = [];
+    try {
+      await copyRows(client, "spans", copyText);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await client.query("ROLLBACK TO SAVEPOINT spans_copy");
+      duplicateIndexes = await insertSkippingDuplicates(client, spans, copyText);
+    }
+    await upsertCatalogues(client, spans, duplicateIndexes);
+    await client.query("COMMIT");
+    cache.remember(
+      resources.map((r) => r.id),
+      scopes.map((s) => s.id),
+      nowMs,
+    );
+    return {
+      inserted: spans.length - duplicateIndexes.length,
+      duplicates: duplicateIndexes.length,
+      duplicateIndexes,
+    };
+  } catch (error) {
+    // The caller discards a connection that failed; this only matters when it is healthy.
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
