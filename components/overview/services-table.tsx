@@ -1,0 +1,92 @@
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SortIcon } from "@/components/ui/icons";
+import type { ServiceSummary } from "@/lib/query-client/schemas";
+import { formatCount } from "@/lib/ui/format-number";
+import { classifyActivity, type ServiceActivity } from "@/lib/ui/service-activity";
+import { nextSort, type ServiceSort, type ServiceSortKey, sortServices } from "@/lib/ui/sort-services";
+
+const ACTIVITY_DISPLAY: Record<ServiceActivity, { label: string; dotClass: string }> = {
+  active: { label: "Active: sent spans in the last minute", dotClass: "bg-ok shadow-[0_0_0_3px] shadow-ok/15" },
+  idle: { label: "Idle: no spans for over a minute", dotClass: "bg-warn/80" },
+  silent: { label: "Silent: no spans for over an hour", dotClass: "bg-faint" },
+};
+
+type Column = { key: ServiceSortKey; label: string; align: "left" | "right"; className: string };
+
+const COLUMNS: Column[] = [
+  { key: "name", label: "Service", align: "left", className: "" },
+  { key: "spans", label: "Spans", align: "right", className: "w-36" },
+  { key: "lastSeen", label: "Last seen", align: "left", className: "w-40" },
+  { key: "firstSeen", label: "First seen", align: "left", className: "w-40" },
+];
+
+function SortHeader({ column, sort, onSortChange }: { column: Column; sort: ServiceSort; onSortChange: (sort: ServiceSort) => void }) {
+  const isActive = sort.key === column.key;
+  const ariaSort = isActive ? (sort.direction === "asc" ? "ascending" : "descending") : "none";
+  return (
+    <th scope="col" aria-sort={ariaSort} className={`px-4 py-0 font-medium ${column.className}`}>
+      <button
+        type="button"
+        onClick={() => onSortChange(nextSort(sort, column.key))}
+        className={[
+          "-mx-1.5 inline-flex h-9 items-center gap-1 rounded px-1.5 text-xs tracking-wide uppercase hover:text-ink",
+          column.align === "right" ? "flex-row-reverse" : "",
+          isActive ? "text-ink-soft" : "text-faint",
+        ].join(" ")}
+      >
+        {column.label}
+        <SortIcon direction={isActive ? sort.direction : "none"} className={`size-3.5 ${isActive ? "text-accent" : "opacity-50"}`} />
+      </button>
+    </th>
+  );
+}
+
+export function ServicesTable({
+  services,
+  sort,
+  onSortChange,
+  nowMs,
+}: {
+  services: ServiceSummary[];
+  sort: ServiceSort;
+  onSortChange: (sort: ServiceSort) => void;
+  nowMs: number;
+}) {
+  const rows = sortServices(services, sort);
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[640px] border-collapse text-sm">
+        <caption className="sr-only">Services that have sent spans. Column headers sort the table.</caption>
+        <thead>
+          <tr className="border-b border-line text-left">
+            {COLUMNS.map((column) => (
+              <SortHeader key={column.key} column={column} sort={sort} onSortChange={onSortChange} />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((service) => {
+            const activity = ACTIVITY_DISPLAY[classifyActivity(Date.parse(service.lastSeen), nowMs)];
+            return (
+              <tr key={service.name} className="border-b border-line/70 last:border-b-0 hover:bg-panel-raised/60" data-testid="service-row">
+                <th scope="row" className="px-4 py-2.5 text-left font-normal">
+                  <span className="flex items-center gap-2.5">
+                    <span role="img" aria-label={activity.label} title={activity.label} className={`size-2 shrink-0 rounded-full ${activity.dotClass}`} />
+                    <span className="truncate font-mono text-[13px] text-ink">{service.name}</span>
+                  </span>
+                </th>
+                <td className="px-4 py-2.5 text-right font-mono text-[13px] text-ink-soft tabular-nums">{formatCount(service.spanCount)}</td>
+                <td className="px-4 py-2.5 text-ink-soft">
+                  <RelativeTime iso={service.lastSeen} nowMs={nowMs} />
+                </td>
+                <td className="px-4 py-2.5 text-muted">
+                  <RelativeTime iso={service.firstSeen} nowMs={nowMs} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+/** A query string with one parameter set (or removed when `value` is null), keeping the rest. */
+export function withSearchParam(search: string, key: string, value: string | null): string {
+  const params = new URLSearchParams(search);
+  if (value === null) params.delete(key);
+  else params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** The first value of a Next.js `searchParams` entry. */
+export function firstParam(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
