@@ -11,7 +11,7 @@ const inputSchema = z.object({
 
 /**
  * Span names a service has produced, with their span kind ("server", "client", …, "" when
- * unspecified), from the `operations` catalogue, sorted by name then kind. `spanKind`
+ * unspecified), from the `operations` catalogue, sorted by name (code point order) then kind. `spanKind`
  * narrows the list to one kind.
  */
 export async function listOperations(service: string, spanKind?: SpanKindName): Promise<OperationSummary[]> {
@@ -22,7 +22,8 @@ export async function listOperations(service: string, spanKind?: SpanKindName): 
       ...(input.spanKind === undefined ? {} : { spanKind: SPAN_KIND_BY_NAME[input.spanKind] }),
     },
     select: { name: true, spanKind: true },
-    orderBy: [{ name: "asc" }, { spanKind: "asc" }],
   });
+  // Sorted here by code point (as Jaeger's Go sort.Strings does), not by the database collation.
+  rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.spanKind - b.spanKind));
   return rows.map((row) => ({ name: row.name, spanKind: spanKindName(row.spanKind) }));
 }
