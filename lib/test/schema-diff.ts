@@ -1,0 +1,347 @@
+/**
+ * Compares a migrated PostgreSQL schema with prisma/schema.prisma (through Prisma's own
+ * DMMF) and lists every difference in words. Used by lib/db/schema-drift.integration.test.ts.
+ *
+ * Checked: model ↔ table, field ↔ column (type incl. native type, nullability, default),
+ * primary keys, unique and plain indexes (name, columns, order, sort direction, method),
+ * enums, foreign keys. Tables other than `_prisma_migrations` and partitions, and columns
+ * or indexes the schema does not declare, are differences too.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import type pg from "pg";
+
+// @prisma/internals is CommonJS whose named exports Node's ESM loader cannot detect.
+const internals = createRequire(import.meta.url)("@prisma/internals") as typeof import("@prisma/internals");
+
+type Document = Awaited<ReturnType<typeof internals.getDMMF>>;
+type Datamodel = Document["datamodel"];
+type Model = Datamodel["models"][number];
+type Field = Model["fields"][number];
+
+export const SCHEMA_PATH = new URL("../../prisma/schema.prisma", import.meta.url);
+
+export async function loadDatamodel(schemaPath: URL | string = SCHEMA_PATH): Promise<Datamodel> {
+  const dmmf = await internals.getDMMF({ datamodel: await readFile(schemaPath, "utf8") });
+  return dmmf.datamodel;
+}
+
+/** Tables the schema does not model but that legitimately exist. */
+const IGNORED_TABLES = new Set(["_prisma_migrations"]);
+
+// --- expected, from the DMMF ---------------------------------------------------------------------
+
+function precision(args: readonly string[], fallback: string): string {
+  return args[0] ?? fallback;
+}
+
+/** PostgreSQL's format_type() text for a field, following Prisma's PostgreSQL type mapping. */
+export function expectedColumnType(field: Field, enumDbNames: Map<string, string>): string {
+  const native = field.nativeType as readonly unknown[] | null | undefined;
+  const nativeName = typeof native?.[0] === "string" ? native[0] : undefined;
+  const nativeArgs = Array.isArray(native?.[1]) ? (native[1] as readonly string[]) : [];
+  let base: string;
+  if (field.kind === "enum") {
+    base = enumDbNames.get(field.type) ?? field.type;
+  } else if (nativeName) {
+    const n = nativeName;
+    const args = nativeArgs;
+    const withArgs = (name: string) => (args.length > 0 ? `${name}(${args.join(",")})` : name);
+    const byNative: Record<string, () => string> = {
+      Text: () => "text",
+      VarChar: () => withArgs("character varying"),
+      Char: () => withArgs("character"),
+      Uuid: () => "uuid",
+      Xml: () => "xml",
+      Inet: () => "inet",
+      Citext: () => "citext",
+      Bit: () => withArgs("bit"),
+      VarBit: () => withArgs("bit varying"),
+      Boolean: () => "boolean",
+      SmallInt: () => "smallint",
+      Integer: () => "integer",
+      Oid: () => "oid",
+      BigInt: () => "bigint",
+      Real: () => "real",
+      DoublePrecision: () => "double precision",
+      Decimal: () => withArgs("numeric"),
+      Money: () => "money",
+      Timestamptz: () => `timestamp(${precision(args, "6")}) with time zone`,
+      Timestamp: () => `timestamp(${precision(args, "6")}) without time zone`,
+      Date: () => "date",
+      Time: () => `time(${precision(args, "6")}) without time zone`,
+      Timetz: () => `time(${precision(args, "6")}) with time zone`,
+      Json: () => "json",
+      JsonB: () => "jsonb",
+      ByteA: () => "bytea",
+    };
+    base = byNative[n]?.() ?? `<unknown native type ${n}>`;
+  } else {
+    const byScalar: Record<string, string> = {
+      String: "text",
+      Boolean: "boolean",
+      Int: "integer",
+      BigInt: "bigint",
+      Float: "double precision",
+      Decimal: "numeric(65,30)",
+      DateTime: "timestamp(3) without time zone",
+      Json: "jsonb",
+      Bytes: "bytea",
+    };
+    base = byScalar[field.type] ?? `<unknown scalar ${field.type}>`;
+  }
+  return field.isList ? `${base}[]` : base;
+}
+
+/**
+ * The column default PostgreSQL reports (pg_get_expr) for a field's @default, or
+ * `undefined` when Prisma puts no default in the database (uuid(), cuid(), @updatedAt …).
+ * `{ present: true }` when only the presence can be checked (dbgenerated()).
+ */
+export function expectedDefault(field: Field, enumDbNames: Map<string, string>): string | { present: true } | undefined {
+  if (!field.hasDefaultValue || field.default === undefined) return undefined;
+  const value = field.default as unknown;
+  const type = expectedColumnType(field, enumDbNames);
+  if (typeof value === "object" && value !== null && "name" in value) {
+    const fn = value as { name: string; args: readonly unknown[] };
+    switch (fn.name) {
+      case "now":
+        return "CURRENT_TIMESTAMP";
+      case "autoincrement":
+        return { present: true };
+      case "dbgenerated":
+        return fn.args.length > 0 ? { present: true } : undefined;
+      default:
+        return undefined; // uuid(), cuid(), nanoid(), ulid(): generated by the client
+    }
+  }
+  const isNumeric = ["Int", "BigInt", "Float", "Decimal"].includes(field.type);
+  // BigInt and Decimal defaults arrive as strings in the DMMF.
+  if (typeof value === "number" || typeof value === "bigint" || (isNumeric && typeof value === "string")) {
+    const text = String(value);
+    // PostgreSQL shows negative and non-integer literals in parentheses or with casts.
+    if (type === "bigint" && !Number.isSafeInteger(Number(text))) return `'${text}'::bigint`;
+    if (type.startsWith("numeric") || type === "double precision" || type === "real") return { present: true };
+    return Number(text) < 0 ? `'${text}'::${type}` : text;
+  }
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "string") {
+    if (field.kind === "enum") return `'${value}'::${enumDbNames.get(field.type) ?? field.type}`;
+    const castTo = type === "text" ? "text" : type.replace(/\(.*\)/, "");
+    return `'${value.replaceAll("'", "''")}'::${castTo}`;
+  }
+  return { present: true };
+}
+
+type ExpectedIndex = { table: string; name: string; kind: "primary" | "unique" | "index"; columns: string[]; method: string };
+
+function columnName(model: Model, fieldName: string): string {
+  const field = model.fields.find((f) => f.name === fieldName);
+  return field?.dbName ?? fieldName;
+}
+
+/** Prisma's default constraint/index names (postgres), truncated like PostgreSQL at 63 bytes. */
+function defaultIndexName(table: string, columns: string[], suffix: "pkey" | "key" | "idx"): string {
+  const name = suffix === "pkey" ? `${table}_pkey` : `${table}_${columns.join("_")}_${suffix}`;
+  return name.length <= 63 ? name : name.slice(0, 63);
+}
+
+function expectedIndexes(datamodel: Datamodel): ExpectedIndex[] {
+  const result: ExpectedIndex[] = [];
+  for (const index of datamodel.indexes) {
+    const model = datamodel.models.find((m) => m.name === index.model);
+    if (!model) continue;
+    const table = model.dbName ?? model.name;
+    const columns = index.fields.map((f) => `${columnName(model, f.name)}${f.sortOrder === "desc" ? " DESC" : ""}`);
+    const plain = index.fields.map((f) => columnName(model, f.name));
+    const kind = index.type === "id" ? "primary" : index.type === "unique" ? "unique" : "index";
+    const suffix = kind === "primary" ? "pkey" : kind === "unique" ? "key" : "idx";
+    result.push({
+      table,
+      name: index.dbName ?? defaultIndexName(table, plain, suffix),
+      kind,
+      columns,
+      method: (index.algorithm ?? "BTree").toLowerCase(),
+    });
+  }
+  return result;
+}
+
+// --- actual, from the catalogs -------------------------------------------------------------------
+
+type ActualColumn = { table: string; column: string; type: string; notNull: boolean; default: string | null };
+type ActualIndex = { table: string; name: string; kind: "primary" | "unique" | "index"; columns: string[]; method: string };
+
+async function readActual(pool: pg.Pool, schema: string) {
+  const tables = await pool.query<{ name: string; kind: string }>(
+    `SELECT c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition
+      ORDER BY 1`,
+    [schema],
+  );
+  const columns = await pool.query<ActualColumn>(
+    `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+            a.attnotnull AS "notNull", pg_get_expr(d.adbin, d.adrelid) AS default
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY c.relname, a.attnum`,
+    [schema],
+  );
+  const indexes = await pool.query<{ table: string; name: string; primary: boolean; unique: boolean; method: string; columns: string[] }>(
+    `SELECT t.relname AS table, ic.relname AS name, x.indisprimary AS primary, x.indisunique AS unique, am.amname AS method,
+            ARRAY(
+              SELECT CASE WHEN k.attnum = 0 THEN '(expression)' ELSE a.attname END
+                     || CASE WHEN (x.indoption[k.ord - 1] & 1) = 1 THEN ' DESC' ELSE '' END
+                FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+               WHERE k.ord <= x.indnkeyatts
+               ORDER BY k.ord
+            ) AS columns
+       FROM pg_index x
+       JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_am am ON am.oid = ic.relam
+      WHERE n.nspname = $1 AND NOT t.relispartition
+      ORDER BY 1, 2`,
+    [schema],
+  );
+  const enums = await pool.query<{ name: string; values: string[] }>(
+    `SELECT t.typname AS name, ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS values
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE n.nspname = $1 AND t.typtype = 'e' ORDER BY 1`,
+    [schema],
+  );
+  const foreignKeys = await pool.query<{ table: string; name: string; definition: string }>(
+    `SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND k.contype = 'f' AND NOT c.relispartition ORDER BY 1, 2`,
+    [schema],
+  );
+  const actualIndexes: ActualIndex[] = indexes.rows.map((row) => ({
+    table: row.table,
+    name: row.name,
+    kind: row.primary ? "primary" : row.unique ? "unique" : "index",
+    columns: row.columns,
+    method: row.method,
+  }));
+  return { tables: tables.rows, columns: columns.rows, indexes: actualIndexes, enums: enums.rows, foreignKeys: foreignKeys.rows };
+}
+
+// --- comparison ----------------------------------------------------------------------------------
+
+function describeIndex(index: { kind: string; name: string; columns: string[]; method: string }): string {
+  return `${index.kind} ${index.name} ${index.method} (${index.columns.join(", ")})`;
+}
+
+/** Every difference between the schema file and the database schema, in words; [] when they agree. */
+export async function diffSchema(pool: pg.Pool, schema: string, datamodel?: Datamodel): Promise<string[]> {
+  const model = datamodel ?? (await loadDatamodel());
+  const actual = await readActual(pool, schema);
+  const diffs: string[] = [];
+  const enumDbNames = new Map(model.enums.map((e) => [e.name, e.dbName ?? e.name]));
+
+  // Tables.
+  const expectedTables = new Map(model.models.map((m) => [m.dbName ?? m.name, m]));
+  const actualTables = new Set(actual.tables.map((t) => t.name));
+  for (const table of expectedTables.keys()) {
+    if (!actualTables.has(table)) diffs.push(`table "${table}" (model ${expectedTables.get(table)!.name}) is missing`);
+  }
+  for (const table of actual.tables) {
+    if (!expectedTables.has(table.name) && !IGNORED_TABLES.has(table.name)) {
+      diffs.push(`table "${table.name}" exists but no model maps to it`);
+    }
+  }
+
+  // Columns.
+  for (const [table, m] of expectedTables) {
+    if (!actualTables.has(table)) continue;
+    const columns = new Map(actual.columns.filter((c) => c.table === table).map((c) => [c.column, c]));
+    const declared = new Set<string>();
+    for (const field of m.fields) {
+      if (field.kind === "object") continue; // relation fields have no column
+      const name = field.dbName ?? field.name;
+      declared.add(name);
+      const column = columns.get(name);
+      const where = `${table}.${name} (${m.name}.${field.name})`;
+      if (!column) {
+        diffs.push(`column ${where} is missing`);
+        continue;
+      }
+      const type = expectedColumnType(field, enumDbNames);
+      if (column.type !== type) diffs.push(`column ${where}: type is ${column.type}, schema says ${type}`);
+      if (column.notNull !== field.isRequired) {
+        diffs.push(`column ${where}: is ${column.notNull ? "NOT NULL" : "nullable"}, schema says ${field.isRequired ? "required" : "optional"}`);
+      }
+      const def = expectedDefault(field, enumDbNames);
+      if (def === undefined) {
+        if (column.default !== null) diffs.push(`column ${where}: has default ${column.default}, schema declares none in the database`);
+      } else if (typeof def === "object") {
+        if (column.default === null) diffs.push(`column ${where}: has no default, schema declares one (${JSON.stringify(field.default)})`);
+      } else if (column.default === null) {
+        diffs.push(`column ${where}: has no default, schema says ${def}`);
+      } else if (column.default !== def) {
+        diffs.push(`column ${where}: default is ${column.default ?? "(none)"}, schema says ${def}`);
+      }
+    }
+    for (const name of columns.keys()) {
+      if (!declared.has(name)) diffs.push(`column ${table}.${name} exists but model ${m.name} has no field for it`);
+    }
+  }
+
+  // Primary keys and indexes.
+  const expected = expectedIndexes(model);
+  const actualByKey = new Map(actual.indexes.map((i) => [`${i.table}/${i.name}`, i]));
+  const matched = new Set<string>();
+  for (const index of expected) {
+    if (!actualTables.has(index.table)) continue;
+    const key = `${index.table}/${index.name}`;
+    const found = actualByKey.get(key);
+    if (!found) {
+      diffs.push(`${index.table}: ${describeIndex(index)} is missing`);
+      continue;
+    }
+    matched.add(key);
+    if (describeIndex(found) !== describeIndex(index)) {
+      diffs.push(`${index.table}: index ${index.name} is ${describeIndex(found)}, schema says ${describeIndex(index)}`);
+    }
+  }
+  for (const index of actual.indexes) {
+    if (!matched.has(`${index.table}/${index.name}`) && !IGNORED_TABLES.has(index.table)) {
+      diffs.push(`${index.table}: ${describeIndex(index)} exists but the schema does not declare it`);
+    }
+  }
+
+  // Enums.
+  const actualEnums = new Map(actual.enums.map((e) => [e.name, e.values]));
+  for (const e of model.enums) {
+    const name = e.dbName ?? e.name;
+    const values = e.values.map((v) => v.dbName ?? v.name);
+    const found = actualEnums.get(name);
+    if (!found) diffs.push(`enum ${name} is missing`);
+    else if (found.join(",") !== values.join(",")) diffs.push(`enum ${name} has values [${found.join(", ")}], schema says [${values.join(", ")}]`);
+    actualEnums.delete(name);
+  }
+  for (const name of actualEnums.keys()) diffs.push(`enum ${name} exists but the schema does not declare it`);
+
+  // Foreign keys (the design avoids them for Citus; any that appear must be modelled).
+  const expectedFks = new Set<string>();
+  for (const m of model.models) {
+    for (const field of m.fields) {
+      if (field.kind !== "object" || !field.relationFromFields?.length) continue;
+      const target = model.models.find((t) => t.name === field.type);
+      if (!target) continue;
+      const from = field.relationFromFields.map((f) => columnName(m, f)).join(", ");
+      const to = (field.relationToFields ?? []).map((f) => columnName(target, f)).join(", ");
+      expectedFks.add(`${m.dbName ?? m.name}: FOREIGN KEY (${from}) REFERENCES ${target.dbName ?? target.name}(${to})`);
+    }
+  }
+  for (const fk of actual.foreignKeys) {
+    const shape = `${fk.table}: ${fk.definition.replace(/ ON (DELETE|UPDATE) .*$/, "").replace(/REFERENCES "?([^"(]+)"?\./, "REFERENCES ")}`;
+    if (expectedFks.has(shape)) expectedFks.delete(shape);
+    else diffs.push(`foreign key ${fk.name} (${shape}) exists but the schema does not declare it`);
+  }
+  for (const fk of expectedFks) diffs.push(`foreign key ${fk} is missing`);
+
+  return diffs;
+}
