@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { NotFoundError } from "@/lib/http/errors";
+import { createRouteHandler } from "@/lib/http/route-handler";
+import { jaegerErrorResponder, jaegerResponse } from "@/lib/jaeger/envelope";
+import { toJaegerTrace } from "@/lib/jaeger/to-jaeger";
+import { normalizeTraceId } from "@/lib/jaeger/trace-id";
+import { getTraceById } from "@/lib/queries/get-trace";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value === "" ? undefined : value);
+const micros = z.preprocess(
+  firstValue,
+  z
+    .string()
+    .regex(/^\d{1,19}$/, "expected an integer number of microseconds since the epoch")
+    .transform((value) => BigInt(value))
+    .optional(),
+);
+
+/**
+ * Jaeger API: one trace as `{data: [trace]}`; 400 for a malformed id, 404 (Jaeger envelope)
+ * when no span of it is stored. Optional start/end (µs) narrow the partitions searched, as
+ * Grafana sends them when "trace ID time params" is on.
+ */
+export const GET = createRouteHandler({
+  name: "GET /api/traces/[traceId]",
+  params: z.object({
+    traceId: z.string().transform((raw, ctx) => {
+      const id = normalizeTraceId(raw);
+      if (id === undefined) {
+        ctx.addIssue({ code: "custom", message: `"${raw}" is not a trace id (1–32 hex digits, not all zero)` });
+        return z.NEVER;
+      }
+      return id;
+    }),
+  }),
+  query: z
+    .object({ start: micros, end: micros })
+    .refine((q) => q.start === undefined || q.end === undefined || q.start <= q.end, {
+      message: "'start' should not be after 'end'",
+      path: ["start"],
+    }),
+  respondError: jaegerErrorResponder,
+  handle: async ({ params, query }) => {
+    const spans = await getTraceById(params.traceId, { startUs: query.start, endUs: query.end });
+    if (spans === null) throw new NotFoundError("trace not found");
+    return jaegerResponse([toJaegerTrace(spans)], { total: 0 });
+  },
+});
