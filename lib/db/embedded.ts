@@ -414,10 +414,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   await assertReachable(dataDir, runAs);
 
   const entries = await readdir(dataDir).catch(() => [] as string[]);
-  if (entries.length === 0) {
-    notice(`embedded PostgreSQL: initialising a new cluster in ${dataDir}`);
-    await initialise(bins, dataDir, runAs, pgLog);
-  } else {
+  const isNew = entries.length === 0;
+  if (!isNew) {
     const dataVersion = (await readFile(path.join(dataDir, "PG_VERSION"), "utf8").catch(() => "")).trim();
     if (!dataVersion) {
       throw new EmbeddedPostgresError(
@@ -432,7 +430,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
         `${dataDir} holds PostgreSQL ${dataVersion} data but the embedded server is PostgreSQL ${binaryVersion}; dump and restore it, or move it aside to start fresh.`,
       );
     }
+    // Before the port check: an orphaned server of ours may be the one holding the port.
     await handleExistingPostmaster(dataDir, notice);
+  }
+
+  // Checked up front (PostgreSQL's own bind error would come later and buried in its log).
+  await assertPortFree(port);
+
+  if (isNew) {
+    notice(`embedded PostgreSQL: initialising a new cluster in ${dataDir}`);
+    await initialise(bins, dataDir, runAs, pgLog);
   }
   const password = (await readFile(path.join(dataDir, PASSWORD_FILE), "utf8").catch(() => "")).trim();
   try {
@@ -446,8 +453,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
       `${dataDir} was not created by Breakwater (no ${PASSWORD_FILE}); empty it or set BREAKWATER_DATA_DIR elsewhere.`,
     );
   }
-
-  await assertPortFree(port);
 
   const recent: string[] = [];
   const child = spawn(
