@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MIGRATIONS_DIR, migrate, MigrationError, readMigrations, splitSearchPath } from "@/lib/db/migrate";
+import { DEFAULT_MIGRATIONS_DIR, migrate, MigrationError, readMigrations } from "@/lib/db/migrate";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 
 type MigrationRecord = {
@@ -153,13 +153,5 @@ describe("migrate", () => {
     expect(result.applied.length).toBeGreaterThan(0);
     const { rows } = await db.pool.query<{ current_schema: string }>("SELECT current_schema()");
     expect(rows[0].current_schema).toBe(db.schema);
-  });
-});
-
-describe("splitSearchPath", () => {
-  it("parses quoted and unquoted entries", () => {
-    expect(splitSearchPath('"$user", public')).toEqual(["$user", "public"]);
-    expect(splitSearchPath('"My ""Schema""",Other')).toEqual(['My "Schema"', "other"]);
-    expect(splitSearchPath('"t_abc"')).toEqual(["t_abc"]);
   });
 });

@@ -3,8 +3,6 @@ import {
   ensurePartitions,
   ensureSpanPartitions,
   ensureUpcomingPartitions,
-  parsePartitionName,
-  partitionName,
   runRetention,
   type PartitionedTableSpec,
 } from "@/lib/db/partitions";
@@ -36,18 +34,6 @@ async function insertSpans(db: TestDatabase, startMs: number, count: number, tag
     [startMs, count, tag],
   );
 }
-
-describe("partition names", () => {
-  it("names hours and days by the UTC start of the range and parses them back", () => {
-    expect(partitionName("spans", "hour", NOW)).toBe("spans_p2026112119");
-    expect(partitionName("spans", "hour", Date.UTC(2026, 0, 5, 3))).toBe("spans_p2026010503");
-    expect(partitionName("stats", "day", NOW)).toBe("stats_p20261121");
-    expect(parsePartitionName("spans", "hour", "spans_p2026112119")).toBe(Date.UTC(2026, 10, 21, 19));
-    expect(parsePartitionName("stats", "day", "stats_p20261121")).toBe(Date.UTC(2026, 10, 21));
-    expect(parsePartitionName("spans", "hour", "spans_p2026113225")).toBeUndefined();
-    expect(parsePartitionName("spans", "hour", "spans_default")).toBeUndefined();
-  });
-});
 
 describe("span partitions", () => {
   let db: TestDatabase;
