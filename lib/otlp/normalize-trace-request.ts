@@ -51,7 +51,8 @@ const ZERO_TRACE_ID = "0".repeat(32);
 const ZERO_SPAN_ID = "0".repeat(16);
 const TWO_POW_32 = 4294967296;
 
-type Context = {
+/** Per-request state shared by the normalizer and the specialized protobuf decoder. */
+export type NormalizeContext = {
   maxValueLength: number;
   /** protobufjs messages carry the oneof discriminator; JSON objects are inspected. */
   fromProtobuf: boolean;
@@ -61,6 +62,11 @@ type Context = {
   dropped: number;
   /** Out-parameter of idToHex: why the id was refused. */
   idError: string;
+  batch: SpanBatch;
+  resourcesByKey: Map<string, ResourceRecord>;
+  scopesByKey: Map<string, ScopeRecord>;
+  /** Resources and scopes already in batch.resources / batch.scopes. */
+  emitted: Set<ResourceRecord | ScopeRecord>;
 };
 
 /*
@@ -93,36 +99,38 @@ export function normalizeTraceRequest(
   options: NormalizeOptions,
   source: "protobuf" | "json",
 ): SpanBatch {
-  const nowMs = options.nowMs ?? Date.now();
-  const ctx: Context = {
-    maxValueLength: options.maxAttributeValueLength,
-    fromProtobuf: source === "protobuf",
-    minStartNs: options.maxAgeMs === undefined ? undefined : msToNs(nowMs - options.maxAgeMs),
-    maxStartNs: options.maxFutureMs === undefined ? undefined : msToNs(nowMs + options.maxFutureMs),
-    dropped: 0,
-    idError: "",
-  };
-  const batch: SpanBatch = { resources: [], scopes: [], spans: [], rejectedSpans: 0, rejectionReasons: [] };
-  const resourcesByKey = new Map<string, ResourceRecord>();
-  const scopesByKey = new Map<string, ScopeRecord>();
-  const emitted = new Set<ResourceRecord | ScopeRecord>();
+  const ctx = createNormalizeContext(options, source);
+  const { batch, emitted } = ctx;
 
   const resourceSpansList = request.resourceSpans ?? [];
   for (let r = 0; r < resourceSpansList.length; r++) {
     const resourceSpans = resourceSpansList[r];
-    const resource = buildResource(resourceSpans.resource, resourceSpans.schemaUrl, ctx, resourcesByKey);
+    const rawResource = resourceSpans.resource;
+    const resourceAttributes = normalizeAttributes(rawResource?.attributes, ctx);
+    const resource = createResourceRecord(
+      resourceAttributes,
+      toCount(rawResource?.droppedAttributesCount) + ctx.dropped,
+      resourceSpans.schemaUrl,
+      ctx,
+    );
     const scopeSpansList = resourceSpans.scopeSpans ?? [];
     for (let c = 0; c < scopeSpansList.length; c++) {
       const scopeSpans = scopeSpansList[c];
-      const scope = buildScope(scopeSpans.scope, scopeSpans.schemaUrl, ctx, scopesByKey);
+      const rawScope = scopeSpans.scope;
+      const scopeAttributes = normalizeAttributes(rawScope?.attributes, ctx);
+      const scope = createScopeRecord(
+        rawScope?.name,
+        rawScope?.version,
+        scopeAttributes,
+        toCount(rawScope?.droppedAttributesCount) + ctx.dropped,
+        scopeSpans.schemaUrl,
+        ctx,
+      );
       const spans = scopeSpans.spans ?? [];
       for (let s = 0; s < spans.length; s++) {
         const span = normalizeSpan(spans[s], ctx, resource, scope?.id);
         if (typeof span === "string") {
-          batch.rejectedSpans++;
-          if (batch.rejectionReasons.length < NORMALIZE_LIMITS.rejectionReasons) {
-            batch.rejectionReasons.push(`span ${s} of scope ${c} of resource ${r}: ${span}`);
-          }
+          recordRejection(ctx, r, c, s, span);
           continue;
         }
         batch.spans.push(span);
@@ -144,17 +152,41 @@ function msToNs(ms: number): bigint {
   return BigInt(Math.trunc(ms)) * 1_000_000n;
 }
 
-function buildResource(
-  raw: RawResource | null | undefined,
+export function createNormalizeContext(options: NormalizeOptions, source: "protobuf" | "json"): NormalizeContext {
+  const nowMs = options.nowMs ?? Date.now();
+  return {
+    maxValueLength: options.maxAttributeValueLength,
+    fromProtobuf: source === "protobuf",
+    minStartNs: options.maxAgeMs === undefined ? undefined : msToNs(nowMs - options.maxAgeMs),
+    maxStartNs: options.maxFutureMs === undefined ? undefined : msToNs(nowMs + options.maxFutureMs),
+    dropped: 0,
+    idError: "",
+    batch: { resources: [], scopes: [], spans: [], rejectedSpans: 0, rejectionReasons: [] },
+    resourcesByKey: new Map(),
+    scopesByKey: new Map(),
+    emitted: new Set(),
+  };
+}
+
+export function recordRejection(ctx: NormalizeContext, r: number, c: number, s: number, reason: string): void {
+  const batch = ctx.batch;
+  batch.rejectedSpans++;
+  if (batch.rejectionReasons.length < NORMALIZE_LIMITS.rejectionReasons) {
+    batch.rejectionReasons.push(`span ${s} of scope ${c} of resource ${r}: ${reason}`);
+  }
+}
+
+/** The (deduplicated) record of a resource whose attributes are already normalized. */
+export function createResourceRecord(
+  normalizedAttributes: Attributes | undefined,
+  droppedAttributesCount: number,
   rawSchemaUrl: string | null | undefined,
-  ctx: Context,
-  byKey: Map<string, ResourceRecord>,
+  ctx: NormalizeContext,
 ): ResourceRecord {
-  const attributes = normalizeAttributes(raw?.attributes, ctx) ?? {};
-  const droppedAttributesCount = toCount(raw?.droppedAttributesCount) + ctx.dropped;
+  const attributes = normalizedAttributes ?? {};
   const schemaUrl = optionalString(rawSchemaUrl);
   const key = canonicalJson({ attributes, droppedAttributesCount, schemaUrl: schemaUrl ?? null });
-  const existing = byKey.get(key);
+  const existing = ctx.resourcesByKey.get(key);
   if (existing) return existing;
   const serviceName = attributes["service.name"];
   const record: ResourceRecord = {
@@ -164,20 +196,21 @@ function buildResource(
     droppedAttributesCount,
     schemaUrl,
   };
-  byKey.set(key, record);
+  ctx.resourcesByKey.set(key, record);
   return record;
 }
 
-function buildScope(
-  raw: RawScope | null | undefined,
+/** The (deduplicated) record of a scope, or undefined for an empty scope. */
+export function createScopeRecord(
+  rawName: string | null | undefined,
+  rawVersion: string | null | undefined,
+  attributes: Attributes | undefined,
+  dropped: number,
   rawSchemaUrl: string | null | undefined,
-  ctx: Context,
-  byKey: Map<string, ScopeRecord>,
+  ctx: NormalizeContext,
 ): ScopeRecord | undefined {
-  const name = sanitizeString(raw?.name ?? "");
-  const version = optionalString(raw?.version);
-  const attributes = normalizeAttributes(raw?.attributes, ctx);
-  const dropped = toCount(raw?.droppedAttributesCount) + ctx.dropped;
+  const name = sanitizeString(rawName ?? "");
+  const version = optionalString(rawVersion);
   const schemaUrl = optionalString(rawSchemaUrl);
   if (name === "" && version === undefined && attributes === undefined && dropped === 0 && schemaUrl === undefined) {
     return undefined;
@@ -189,7 +222,7 @@ function buildScope(
     droppedAttributesCount: dropped,
     schemaUrl: schemaUrl ?? null,
   });
-  const existing = byKey.get(key);
+  const existing = ctx.scopesByKey.get(key);
   if (existing) return existing;
   const record: ScopeRecord = {
     id: stableId(`scope\n${key}`),
@@ -199,40 +232,37 @@ function buildScope(
     droppedAttributesCount: dropped > 0 ? dropped : undefined,
     schemaUrl,
   };
-  byKey.set(key, record);
+  ctx.scopesByKey.set(key, record);
   return record;
 }
 
-/** Returns the normalized span, or the reason it was rejected. */
+/** A span's fields with attributes, events and links already normalized. */
+export type SpanParts = {
+  traceId: RawId | null | undefined;
+  spanId: RawId | null | undefined;
+  parentSpanId: RawId | null | undefined;
+  traceState: string | null | undefined;
+  flags: number;
+  name: string | null | undefined;
+  kind: number;
+  start: bigint;
+  end: bigint;
+  statusCode: number;
+  statusMessage: string | null | undefined;
+  attributes: Attributes | undefined;
+  droppedAttributesCount: number;
+  events: SpanEvent[] | undefined;
+  droppedEventsCount: number;
+  links: SpanLink[] | undefined;
+  droppedLinksCount: number;
+};
+
 function normalizeSpan(
   raw: RawSpan,
-  ctx: Context,
+  ctx: NormalizeContext,
   resource: ResourceRecord,
   scopeId: string | undefined,
 ): NormalizedSpan | string {
-  const traceId = idToHex(raw.traceId, 16, ZERO_TRACE_ID, ctx);
-  if (traceId === undefined) return `invalid trace_id (${ctx.idError})`;
-  const spanId = idToHex(raw.spanId, 8, ZERO_SPAN_ID, ctx);
-  if (spanId === undefined) return `invalid span_id (${ctx.idError})`;
-
-  let parentSpanId: string | undefined;
-  const rawParent = raw.parentSpanId;
-  if (rawParent != null && rawParent.length > 0) {
-    parentSpanId = idToHex(rawParent, 8, ZERO_SPAN_ID, ctx);
-    if (parentSpanId === undefined && ctx.idError !== "all zero") return `invalid parent_span_id (${ctx.idError})`;
-  }
-
-  const kind = raw.kind ?? 0;
-  if (!(kind >= 0 && kind <= 5)) return `invalid kind ${kind}`;
-  const status = raw.status;
-  const statusCode = status?.code ?? 0;
-  if (!(statusCode >= 0 && statusCode <= 2)) return `invalid status code ${statusCode}`;
-
-  const start = raw.startTimeUnixNano == null ? 0n : uint64ToBigInt(raw.startTimeUnixNano);
-  if (ctx.minStartNs !== undefined && start < ctx.minStartNs) return `start time ${start} ns is older than the accepted age`;
-  if (ctx.maxStartNs !== undefined && start > ctx.maxStartNs) return `start time ${start} ns is too far in the future`;
-  const end = raw.endTimeUnixNano == null ? 0n : uint64ToBigInt(raw.endTimeUnixNano);
-
   const attributes = normalizeAttributes(raw.attributes, ctx);
   const droppedAttributesCount = toCount(raw.droppedAttributesCount) + ctx.dropped;
 
@@ -259,14 +289,72 @@ function normalizeSpan(
     if (links.length === 0) links = undefined;
   }
 
-  const rawFlags = toCount(raw.flags);
-  const name = sanitizeString(raw.name ?? "");
+  const status = raw.status;
+  return assembleSpan(
+    {
+      traceId: raw.traceId,
+      spanId: raw.spanId,
+      parentSpanId: raw.parentSpanId,
+      traceState: raw.traceState,
+      flags: toCount(raw.flags),
+      name: raw.name,
+      kind: raw.kind ?? 0,
+      start: raw.startTimeUnixNano == null ? 0n : uint64ToBigInt(raw.startTimeUnixNano),
+      end: raw.endTimeUnixNano == null ? 0n : uint64ToBigInt(raw.endTimeUnixNano),
+      statusCode: status?.code ?? 0,
+      statusMessage: status?.message,
+      attributes,
+      droppedAttributesCount,
+      events,
+      droppedEventsCount,
+      links,
+      droppedLinksCount,
+    },
+    ctx,
+    resource,
+    scopeId,
+  );
+}
+
+/**
+ * Validates the span (ids, kind, status, start-time window) and builds the NormalizedSpan, or
+ * returns the reason it is rejected. `resource` may be a placeholder the caller patches.
+ */
+export function assembleSpan(
+  parts: SpanParts,
+  ctx: NormalizeContext,
+  resource: { serviceName: string; id: string },
+  scopeId: string | undefined,
+): NormalizedSpan | string {
+  const traceId = idToHex(parts.traceId, 16, ZERO_TRACE_ID, ctx);
+  if (traceId === undefined) return `invalid trace_id (${ctx.idError})`;
+  const spanId = idToHex(parts.spanId, 8, ZERO_SPAN_ID, ctx);
+  if (spanId === undefined) return `invalid span_id (${ctx.idError})`;
+
+  let parentSpanId: string | undefined;
+  const rawParent = parts.parentSpanId;
+  if (rawParent != null && rawParent.length > 0) {
+    parentSpanId = idToHex(rawParent, 8, ZERO_SPAN_ID, ctx);
+    if (parentSpanId === undefined && ctx.idError !== "all zero") return `invalid parent_span_id (${ctx.idError})`;
+  }
+
+  const kind = parts.kind;
+  if (!(kind >= 0 && kind <= 5)) return `invalid kind ${kind}`;
+  const statusCode = parts.statusCode;
+  if (!(statusCode >= 0 && statusCode <= 2)) return `invalid status code ${statusCode}`;
+
+  const start = parts.start;
+  if (ctx.minStartNs !== undefined && start < ctx.minStartNs) return `start time ${start} ns is older than the accepted age`;
+  if (ctx.maxStartNs !== undefined && start > ctx.maxStartNs) return `start time ${start} ns is too far in the future`;
+  const end = parts.end;
+
+  const name = sanitizeString(parts.name ?? "");
   return {
     traceId,
     spanId,
     parentSpanId,
-    traceState: optionalString(raw.traceState),
-    flags: rawFlags !== 0 ? rawFlags & 0xff : undefined,
+    traceState: optionalString(parts.traceState),
+    flags: parts.flags !== 0 ? parts.flags & 0xff : undefined,
     name: name.length > 0 ? name : UNNAMED_SPAN,
     kind: kind as SpanKind,
     startTimeUnixNano: start,
@@ -275,40 +363,60 @@ function normalizeSpan(
     resourceId: resource.id,
     scopeId,
     statusCode: statusCode as StatusCode,
-    statusMessage: optionalString(status?.message),
-    attributes,
-    events,
-    links,
-    droppedAttributesCount: droppedAttributesCount > 0 ? droppedAttributesCount : undefined,
-    droppedEventsCount: droppedEventsCount > 0 ? droppedEventsCount : undefined,
-    droppedLinksCount: droppedLinksCount > 0 ? droppedLinksCount : undefined,
+    statusMessage: optionalString(parts.statusMessage),
+    attributes: parts.attributes,
+    events: parts.events,
+    links: parts.links,
+    droppedAttributesCount: parts.droppedAttributesCount > 0 ? parts.droppedAttributesCount : undefined,
+    droppedEventsCount: parts.droppedEventsCount > 0 ? parts.droppedEventsCount : undefined,
+    droppedLinksCount: parts.droppedLinksCount > 0 ? parts.droppedLinksCount : undefined,
   };
 }
 
-function normalizeEvent(raw: RawEvent, ctx: Context): SpanEvent {
+function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): SpanEvent {
   const attributes = normalizeAttributes(raw.attributes, ctx);
   const dropped = toCount(raw.droppedAttributesCount) + ctx.dropped;
+  return createEvent(raw.timeUnixNano == null ? 0n : uint64ToBigInt(raw.timeUnixNano), raw.name, attributes, dropped);
+}
+
+export function createEvent(
+  time: bigint,
+  rawName: string | null | undefined,
+  attributes: Attributes | undefined,
+  dropped: number,
+): SpanEvent {
   return {
-    timeUnixNano: raw.timeUnixNano == null ? "0" : uint64ToBigInt(raw.timeUnixNano).toString(),
-    name: sanitizeString(raw.name ?? ""),
+    timeUnixNano: time.toString(),
+    name: sanitizeString(rawName ?? ""),
     attributes,
     droppedAttributesCount: dropped > 0 ? dropped : undefined,
   };
 }
 
-/** Returns undefined when the link's ids are invalid (the caller counts it as dropped). */
-function normalizeLink(raw: RawLink, ctx: Context): SpanLink | undefined {
-  const traceId = idToHex(raw.traceId, 16, ZERO_TRACE_ID, ctx);
-  if (traceId === undefined) return undefined;
-  const spanId = idToHex(raw.spanId, 8, ZERO_SPAN_ID, ctx);
-  if (spanId === undefined) return undefined;
+function normalizeLink(raw: RawLink, ctx: NormalizeContext): SpanLink | undefined {
   const attributes = normalizeAttributes(raw.attributes, ctx);
   const dropped = toCount(raw.droppedAttributesCount) + ctx.dropped;
-  const rawFlags = toCount(raw.flags);
+  return createLink(raw.traceId, raw.spanId, raw.traceState, attributes, dropped, toCount(raw.flags), ctx);
+}
+
+/** Returns undefined when the link's ids are invalid (the caller counts it as dropped). */
+export function createLink(
+  rawTraceId: RawId | null | undefined,
+  rawSpanId: RawId | null | undefined,
+  rawTraceState: string | null | undefined,
+  attributes: Attributes | undefined,
+  dropped: number,
+  rawFlags: number,
+  ctx: NormalizeContext,
+): SpanLink | undefined {
+  const traceId = idToHex(rawTraceId, 16, ZERO_TRACE_ID, ctx);
+  if (traceId === undefined) return undefined;
+  const spanId = idToHex(rawSpanId, 8, ZERO_SPAN_ID, ctx);
+  if (spanId === undefined) return undefined;
   return {
     traceId,
     spanId,
-    traceState: optionalString(raw.traceState),
+    traceState: optionalString(rawTraceState),
     attributes,
     droppedAttributesCount: dropped > 0 ? dropped : undefined,
     flags: rawFlags !== 0 ? rawFlags & 0xff : undefined,
@@ -319,7 +427,7 @@ function normalizeLink(raw: RawLink, ctx: Context): SpanLink | undefined {
  * Lowercase hex of an id of `bytes` bytes, or undefined (reason in ctx.idError) when it is
  * empty, of another length, or all zero. JSON ids arrive as validated hex strings.
  */
-function idToHex(raw: RawId | null | undefined, bytes: number, zero: string, ctx: Context): string | undefined {
+function idToHex(raw: RawId | null | undefined, bytes: number, zero: string, ctx: NormalizeContext): string | undefined {
   if (raw == null || raw.length === 0) {
     ctx.idError = "empty";
     return undefined;
@@ -349,45 +457,53 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function toCount(raw: RawCount | null | undefined): number {
+export function toCount(raw: RawCount | null | undefined): number {
   if (raw == null) return 0;
   return typeof raw === "number" ? raw : Number(raw);
 }
 
-function optionalString(raw: string | null | undefined): string | undefined {
+export function optionalString(raw: string | null | undefined): string | undefined {
   if (raw == null || raw.length === 0) return undefined;
   const text = sanitizeString(raw);
   return text.length > 0 ? text : undefined;
 }
 
-function uint64ToBigInt(raw: RawInt64): bigint {
-  if (typeof raw === "object") return (BigInt(raw.high >>> 0) << 32n) | BigInt(raw.low >>> 0);
+export function uint64ToBigInt(raw: RawInt64): bigint {
+  if (typeof raw === "object") return uint64BitsToBigInt(raw.low, raw.high);
   return BigInt(raw);
+}
+
+/** A signed int64 given as two 32-bit halves → number when safe, else exact decimal string. */
+export function int64BitsToAttribute(low: number, high: number): number | string {
+  const approx = (high | 0) * TWO_POW_32 + (low >>> 0);
+  if (Number.isSafeInteger(approx)) return approx;
+  return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)).toString();
+}
+
+export function uint64BitsToBigInt(low: number, high: number): bigint {
+  return (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
 }
 
 /** int64 → number when it is a safe integer, else its exact decimal string. */
 function int64ToAttribute(raw: RawInt64): number | string {
-  let approx: number;
   if (typeof raw === "object") {
-    approx = (raw.unsigned ? raw.high >>> 0 : raw.high | 0) * TWO_POW_32 + (raw.low >>> 0);
-    if (Number.isSafeInteger(approx)) return approx;
-    const bits = (BigInt(raw.high >>> 0) << 32n) | BigInt(raw.low >>> 0);
-    return (raw.unsigned ? bits : BigInt.asIntN(64, bits)).toString();
+    if (raw.unsigned) return int64ToAttribute(uint64BitsToBigInt(raw.low, raw.high).toString());
+    return int64BitsToAttribute(raw.low, raw.high);
   }
-  approx = typeof raw === "number" ? raw : Number(raw);
+  const approx = typeof raw === "number" ? raw : Number(raw);
   // `approx + 0` turns -0 into 0.
   if (Number.isSafeInteger(approx)) return approx + 0;
   return BigInt(raw).toString();
 }
 
-function doubleToAttribute(raw: number | string): number | string {
+export function doubleToAttribute(raw: number | string): number | string {
   const value = typeof raw === "number" ? raw : Number(raw);
   if (Number.isFinite(value)) return value;
   if (Number.isNaN(value)) return "NaN";
   return value > 0 ? "Infinity" : "-Infinity";
 }
 
-function bytesToBase64(raw: Uint8Array | string): string {
+export function bytesToBase64(raw: Uint8Array | string): string {
   // JSON sends base64 (standard or URL-safe, padded or not): re-encode to one canonical form.
   return typeof raw === "string" ? Buffer.from(raw, "base64").toString("base64") : asBuffer(raw).toString("base64");
 }
@@ -396,7 +512,7 @@ function bytesToBase64(raw: Uint8Array | string): string {
  * Attributes as a plain object, or undefined when there are none. Sets ctx.dropped to the
  * number of attributes refused by the count cap.
  */
-function normalizeAttributes(list: RawKeyValue[] | null | undefined, ctx: Context): Attributes | undefined {
+export function normalizeAttributes(list: RawKeyValue[] | null | undefined, ctx: NormalizeContext): Attributes | undefined {
   ctx.dropped = 0;
   if (list == null || list.length === 0) return undefined;
   const out: Attributes = {};
@@ -418,7 +534,7 @@ function normalizeAttributes(list: RawKeyValue[] | null | undefined, ctx: Contex
   return count > 0 ? out : undefined;
 }
 
-function setEntry(target: Attributes, key: string, value: AttributeValue): void {
+export function setEntry(target: Attributes, key: string, value: AttributeValue): void {
   // A plain assignment to "__proto__" would change the object's prototype instead.
   if (key === "__proto__") {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
@@ -427,7 +543,7 @@ function setEntry(target: Attributes, key: string, value: AttributeValue): void 
   }
 }
 
-function valueKind(raw: RawAnyValue, ctx: Context): string | undefined {
+function valueKind(raw: RawAnyValue, ctx: NormalizeContext): string | undefined {
   if (ctx.fromProtobuf) return raw.value;
   // Validated JSON carries at most one of these.
   if (raw.stringValue != null) return "stringValue";
@@ -440,7 +556,7 @@ function valueKind(raw: RawAnyValue, ctx: Context): string | undefined {
   return undefined;
 }
 
-function normalizeValue(raw: RawAnyValue | null | undefined, depth: number, ctx: Context): AttributeValue {
+function normalizeValue(raw: RawAnyValue | null | undefined, depth: number, ctx: NormalizeContext): AttributeValue {
   if (raw == null) return null;
   switch (valueKind(raw, ctx)) {
     case "stringValue":
