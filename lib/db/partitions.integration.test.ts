@@ -200,4 +200,42 @@ describe("retention", () => {
     const [a, b] = await Promise.all([runRetention(db.pool, opts), runRetention(db.pool, opts)]);
     expect([...a.dropped, ...b.dropped].sort()).toEqual(["spans_p2026112109", "spans_p2026112110"]);
   });
+
+  it("finishes a drop that was interrupted after or during the detach", async () => {
+    const db = await freshDb();
+    await ensureSpanPartitions(db.pool, [NOW - 10 * HOUR, NOW - 9 * HOUR, NOW]);
+    // Interrupted between DETACH and DROP: a plain table left with a partition's name.
+    await db.pool.query("ALTER TABLE spans DETACH PARTITION spans_p2026112109");
+
+    // Interrupted during DETACH CONCURRENTLY: an open transaction on spans makes it wait,
+    // the timeout cancels it, and the partition is left "detach pending".
+    const holder = await db.pool.connect();
+    const detacher = await db.pool.connect();
+    try {
+      await holder.query("BEGIN; SELECT count(*) FROM spans");
+      await detacher.query("SET statement_timeout = '300ms'");
+      await expect(detacher.query("ALTER TABLE spans DETACH PARTITION spans_p2026112110 CONCURRENTLY")).rejects.toThrow(
+        /canceling statement/,
+      );
+      await detacher.query("RESET statement_timeout");
+      await holder.query("COMMIT");
+    } finally {
+      holder.release();
+      detacher.release();
+    }
+    const { rows: pending } = await db.pool.query<{ inhdetachpending: boolean }>(
+      "SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'spans_p2026112110'::regclass",
+    );
+    expect(pending).toEqual([{ inhdetachpending: true }]);
+
+    const result = await runRetention(db.pool, { spanRetentionHours: 2, rollupRetentionDays: 30, nowMs: NOW });
+    expect(result.dropped.sort()).toEqual(["spans_p2026112109", "spans_p2026112110"]);
+    const { rows } = await db.pool.query("SELECT relname FROM pg_class WHERE relname IN ('spans_p2026112109', 'spans_p2026112110')");
+    expect(rows).toEqual([]);
+    // Session settings used by retention do not leak into the pool.
+    const { rows: settings } = await db.pool.query<{ lt: string; st: string }>(
+      "SELECT current_setting('lock_timeout') AS lt, current_setting('statement_timeout') AS st",
+    );
+    expect(settings).toEqual([{ lt: "0", st: "0" }]);
+  });
 });

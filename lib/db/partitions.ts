@@ -228,6 +228,10 @@ export async function runRetention(
   const client = await pool.connect();
   let failed: Error | undefined;
   try {
+    // DETACH … CONCURRENTLY waits for every transaction that uses the parent; an idle-in-
+    // transaction session must not hang maintenance forever. An interrupted detach leaves the
+    // partition "detach pending", which the next run finalizes.
+    await client.query("SET lock_timeout = '10s'; SET statement_timeout = '5min'");
     for (const spec of tables) {
       if (!(await tableExists(client, spec.table))) continue;
       const parent = await resolveParent(client, spec.table);
@@ -248,6 +252,8 @@ export async function runRetention(
     throw error;
   } finally {
     if (dropped.length > 0) forgetKnownPartitions();
+    // Session settings would otherwise stay on the pooled connection.
+    if (!failed) await client.query("RESET lock_timeout; RESET statement_timeout").catch((error: Error) => (failed = error));
     client.release(failed);
   }
   return { dropped };
