@@ -3,6 +3,7 @@ import { SPAN_KIND, STATUS_CODE, type NormalizedSpan } from "@/lib/otlp/model";
 import {
   SPAN_COPY_COLUMNS,
   encodeJsonForCopy,
+  encodeSpanCopyChunks,
   encodeSpanCopyRow,
   encodeSpanCopyRows,
   escapeCopyText,
@@ -230,5 +231,21 @@ describe("encodeSpanCopyRows", () => {
     expect(lines[2]).toBe("");
     expect(rowObject(`${lines[1]}\n`).name).toBe("second");
     expect(encodeSpanCopyRows([])).toBe("");
+  });
+});
+
+describe("encodeSpanCopyChunks", () => {
+  it("splits the same text at line boundaries into UTF-8 buffers", () => {
+    const spans = Array.from({ length: 50 }, (_, i) => ({
+      ...baseSpan,
+      spanId: (i + 1).toString(16).padStart(16, "0"),
+      name: `ünïcödé 🚀 ${i}`,
+    }));
+    const chunks = encodeSpanCopyChunks(spans, 1000);
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) expect(chunk.at(-1)).toBe(0x0a);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(encodeSpanCopyRows(spans));
+    expect(encodeSpanCopyChunks(spans)).toHaveLength(1);
+    expect(encodeSpanCopyChunks([])).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { ensureSpanPartitions } from "@/lib/db/partitions";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import {
   SPAN_COPY_COLUMN_LIST,
-  encodeSpanCopyRows,
+  encodeSpanCopyChunks,
   formatTimestampMicros,
   spanStartMicros,
   toStorableJson,
@@ -130,12 +130,14 @@ async function insertScopes(client: pg.PoolClient, scopes: ScopeRecord[]): Promi
 }
 
 /** Streams COPY text into `table` and resolves when the server has accepted every row. */
-async function copyRows(client: pg.PoolClient, table: string, text: string): Promise<void> {
+async function copyRows(client: pg.PoolClient, table: string, chunks: readonly Buffer[]): Promise<void> {
   const stream = client.query(copyFrom(`COPY ${table} (${SPAN_COPY_COLUMN_LIST}) FROM STDIN`));
   await new Promise<void>((resolve, reject) => {
     stream.on("error", reject);
     stream.on("finish", resolve);
-    stream.end(Buffer.from(text, "utf8"));
+    // Everything is in memory already, so write without waiting for 'drain'.
+    for (const chunk of chunks) stream.write(chunk);
+    stream.end();
   });
 }
 
@@ -154,10 +156,10 @@ function spanKey(span: NormalizedSpan): string {
 async function insertSkippingDuplicates(
   client: pg.PoolClient,
   spans: readonly NormalizedSpan[],
-  copyText: string,
+  copyChunks: readonly Buffer[],
 ): Promise<number[]> {
   await client.query("CREATE TEMP TABLE breakwater_spans_staging (LIKE spans) ON COMMIT DROP");
-  await copyRows(client, "breakwater_spans_staging", copyText);
+  await copyRows(client, "breakwater_spans_staging", copyChunks);
   const result = await client.query<[string]>({
     text: `INSERT INTO spans (${SPAN_COPY_COLUMN_LIST})
            SELECT ${SPAN_COPY_COLUMN_LIST} FROM breakwater_spans_staging
@@ -270,7 +272,7 @@ export async function writeSpanBatch(
     hourStartsMs.add(Math.floor(spanStartMicros(spans[i].startTimeUnixNano) / HOUR_US) * HOUR_MS);
   }
   // Encode before BEGIN: a span that cannot be encoded fails without opening a transaction.
-  const copyText = encodeSpanCopyRows(spans);
+  const copyChunks = encodeSpanCopyChunks(spans);
   const resources = unknownRecords(batch.resources, (id) => cache.hasResource(id, nowMs));
   const scopes = unknownRecords(batch.scopes, (id) => cache.hasScope(id, nowMs));
 
@@ -290,11 +292,11 @@ export async function writeSpanBatch(
     }
     let duplicateIndexes: number[] = [];
     try {
-      await copyRows(client, "spans", copyText);
+      await copyRows(client, "spans", copyChunks);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
-      duplicateIndexes = await insertSkippingDuplicates(client, spans, copyText);
+      duplicateIndexes = await insertSkippingDuplicates(client, spans, copyChunks);
     }
     await upsertCatalogues(client, spans, duplicateIndexes);
     await client.query("COMMIT");
