@@ -110,7 +110,11 @@ export async function loadTraceSpans(
     where.push(`s.start_time <= ${timestampFromMicros(values.length)}`);
   }
   const sql = `${SELECT_SPANS}\n   WHERE ${where.join(" AND ")}\n   ORDER BY s.trace_id, s.start_time, s.span_id`;
-  const result = await pool.query<SpanRow>(sql, values);
+  // A named (prepared) statement: planning a lookup over every hourly partition costs more
+  // than running it (≈4 ms vs <1 ms at 48 partitions), and PostgreSQL's cached generic plan
+  // avoids that after a few executions. The name encodes the exact text variant.
+  const name = `load-trace-spans-${traceIds.length === 1 ? "one" : "many"}-${bounds.startUs !== undefined ? "s" : ""}${bounds.endUs !== undefined ? "e" : ""}`;
+  const result = await pool.query<SpanRow>({ name, text: sql, values });
   return result.rows.map(toTraceSpan);
 }
 
