@@ -10,6 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { migrate } from "@/lib/db/migrate";
+import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { closeDb, createPool, quoteIdent } from "@/lib/db/pool";
 import { resetEnvForTests } from "@/lib/env";
 import { getTraceById } from "./get-trace";
@@ -42,12 +43,10 @@ async function main(): Promise<void> {
   try {
     await migrate(pool);
     const baseMs = Date.UTC(2026, 10, 19, 0, 0, 0);
-    for (let h = 0; h < hours; h++) {
-      const from = new Date(baseMs + h * 3_600_000).toISOString();
-      const to = new Date(baseMs + (h + 1) * 3_600_000).toISOString();
-      const name = `spans_p${from.slice(0, 4)}${from.slice(5, 7)}${from.slice(8, 10)}${from.slice(11, 13)}`;
-      await pool.query(`CREATE TABLE ${name} PARTITION OF spans FOR VALUES FROM ('${from}') TO ('${to}')`);
-    }
+    await ensureSpanPartitions(
+      pool,
+      Array.from({ length: hours }, (_, h) => baseMs + h * 3_600_000),
+    );
     await pool.query(`INSERT INTO resources (id, service_name, attributes)
       SELECT s, 'svc-' || s, jsonb_build_object('service.name', 'svc-' || s, 'host.name', 'host-' || s) FROM generate_series(1, 10) s`);
 

@@ -3,6 +3,7 @@
  * catalogues, so query tests do not depend on the ingest path. Used by integration tests only.
  */
 import type pg from "pg";
+import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { closeDb } from "@/lib/db/pool";
 import { resetEnvForTests } from "@/lib/env";
 import type { Attributes, SpanEvent, SpanLink } from "@/lib/otlp/model";
@@ -30,23 +31,9 @@ export type FixtureSpan = {
   droppedAttributesCount?: number;
 };
 
-const HOUR_US = 3_600_000_000n;
-
-function partitionName(hourStartUs: bigint): string {
-  const iso = new Date(Number(hourStartUs / 1000n)).toISOString(); // 2026-11-21T10:00:00.000Z
-  return `spans_p${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}`;
-}
-
-/** Creates the hourly partitions (spans_pYYYYMMDDHH, [hour, hour+1h)) covering these start times. */
+/** Creates the hourly partitions (lib/db/partitions) covering these start times (µs). */
 export async function createSpanPartitions(pool: pg.Pool, startTimesUs: Iterable<bigint>): Promise<void> {
-  const hours = new Set<bigint>();
-  for (const us of startTimesUs) hours.add(us - (((us % HOUR_US) + HOUR_US) % HOUR_US));
-  for (const hour of [...hours].sort()) {
-    await pool.query(
-      `CREATE TABLE IF NOT EXISTS ${partitionName(hour)} PARTITION OF spans
-         FOR VALUES FROM ('${new Date(Number(hour / 1000n)).toISOString()}') TO ('${new Date(Number((hour + HOUR_US) / 1000n)).toISOString()}')`,
-    );
-  }
+  await ensureSpanPartitions(pool, [...startTimesUs].map((us) => Number(us / 1000n)));
 }
 
 export async function insertResource(pool: pg.Pool, id: string, serviceName: string, attributes: Attributes): Promise<void> {
