@@ -79,6 +79,25 @@ describe("createRouteHandler", () => {
     expect(String(logged[0][0])).toContain("GET /boom");
   });
 
+  it("answers 503 with Retry-After when the database cannot be reached", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    for (const error of [refused, Object.assign(new Error("Can't reach database server"), { code: "P1001" }), new Error("wrapped", { cause: refused })]) {
+      const GET = createRouteHandler({
+        name: "test",
+        handle: () => {
+          throw error;
+        },
+      });
+      const response = await GET(new Request("http://x/"));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("2");
+      const body = await response.json();
+      expect(body).toMatchObject({ status: 503, code: "UNAVAILABLE", detail: "database unavailable, retry shortly" });
+      expect(JSON.stringify(body)).not.toContain("5432");
+    }
+  });
+
   it("turns zod failures into 400s naming the parameter", async () => {
     const GET = createRouteHandler({
       name: "test",

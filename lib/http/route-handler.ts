@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { isDatabaseUnavailable } from "@/lib/ingest/errors";
 import { type ErrorCode, isHttpError, ValidationError } from "./errors";
 
 /** What Next.js passes as the second argument of a route handler (params is a Promise since Next 15). */
@@ -11,7 +12,7 @@ export type SearchParamsObject = Record<string, string | string[]>;
 /** An error as the client is allowed to see it. */
 export type PublicError = {
   status: number;
-  code: ErrorCode | "INTERNAL";
+  code: ErrorCode | "UNAVAILABLE" | "INTERNAL";
   message: string;
   requestId: string;
 };
@@ -33,11 +34,25 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const emptyObject = z.object({});
 
+// Prisma's own "cannot reach / timed out / connection closed" codes; pg-level ones are
+// recognized by isDatabaseUnavailable.
+const PRISMA_UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1017"]);
+const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+function isUnavailable(error: unknown): boolean {
+  if (isDatabaseUnavailable(error)) return true;
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === "string" && PRISMA_UNAVAILABLE_CODES.has(code)) return true;
+  // Prisma wraps driver errors; look one level down.
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
+}
+
 export function problemResponder(error: PublicError): Response {
   return Response.json(
     {
       type: "about:blank",
-      title: error.status >= 500 ? "Internal Server Error" : error.code,
+      title: error.code === "UNAVAILABLE" ? "Service Unavailable" : error.status >= 500 ? "Internal Server Error" : error.code,
       status: error.status,
       detail: error.message,
       code: error.code,
@@ -86,8 +101,8 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> 
 /**
  * The one wrapper for route handlers: validates route params and the query string with zod,
  * tags the request with an id (echoed in `x-request-id`), and maps errors in one place —
- * typed errors (lib/http/errors) to their status and message, anything else to a 500 whose
- * details are logged, never returned.
+ * typed errors (lib/http/errors) to their status and message, an unreachable database to a
+ * 503 with Retry-After, anything else to a 500 whose details are logged, never returned.
  */
 export function createRouteHandler<PS extends z.ZodType = typeof emptyObject, QS extends z.ZodType = typeof emptyObject>(options: {
   /** Log label, e.g. "GET /api/traces/[traceId]". */
@@ -116,6 +131,10 @@ export function createRouteHandler<PS extends z.ZodType = typeof emptyObject, QS
     } catch (error) {
       if (isHttpError(error)) {
         response = respondError({ status: error.status, code: error.code, message: error.message, requestId });
+      } else if (isUnavailable(error)) {
+        console.error(`[api] ${options.name} request ${requestId}: database unavailable:`, error);
+        response = respondError({ status: 503, code: "UNAVAILABLE", message: "database unavailable, retry shortly", requestId });
+        response.headers.set("retry-after", String(UNAVAILABLE_RETRY_AFTER_S));
       } else {
         console.error(`[api] ${options.name} request ${requestId} failed:`, error);
         response = respondError({ status: 500, code: "INTERNAL", message: "internal error", requestId });
