@@ -3,7 +3,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otl
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
-import { decodeTraceRequest } from "./decode";
+import { decodeTraceRequest, decodeTraceRequestWithProtobufjs } from "./decode";
 import type { NormalizedSpan, SpanBatch } from "./model";
 
 // Oracle: spans built and serialized by the real OpenTelemetry JS SDK must decode, from both
@@ -106,6 +106,7 @@ describe("decodeTraceRequest against the OpenTelemetry JS SDK", () => {
     expect(recorded).toHaveLength(5);
     expect(fromProtobuf.spans).toHaveLength(5);
     expect(fromJson).toStrictEqual(fromProtobuf);
+    expect(decodeTraceRequestWithProtobufjs(protobufBody, OPTIONS)).toStrictEqual(fromProtobuf);
     expect(fromProtobuf.rejectedSpans).toBe(0);
     expect(fromProtobuf.rejectionReasons).toEqual([]);
   });

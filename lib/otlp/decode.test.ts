@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeTraceRequest, OtlpDecodeError, type NormalizeOptions } from "./decode";
+import { decodeTraceRequest, decodeTraceRequestWithProtobufjs, OtlpDecodeError, type NormalizeOptions } from "./decode";
 import type { SpanBatch } from "./model";
 import { ExportTraceServiceRequest } from "./protobuf";
 
@@ -224,9 +224,15 @@ describe("protobuf decoding", () => {
   it("rejects truncated and garbage bodies with OtlpDecodeError", () => {
     const valid = protobufRequest([protobufSpan()]);
     expect(decodeTraceRequest(valid, "protobuf", OPTIONS).spans).toHaveLength(1);
-    expectDecodeError(() => decodeTraceRequest(valid.subarray(0, valid.length - 3), "protobuf", OPTIONS), /invalid protobuf/);
-    expectDecodeError(() => decodeTraceRequest(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), "protobuf", OPTIONS));
-    expectDecodeError(() => decodeTraceRequest(new TextEncoder().encode('{"resourceSpans":[]}'), "protobuf", OPTIONS));
+    const bad = [
+      valid.subarray(0, valid.length - 3),
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      new TextEncoder().encode('{"resourceSpans":[]}'),
+    ];
+    for (const body of bad) {
+      expectDecodeError(() => decodeTraceRequest(body, "protobuf", OPTIONS), /invalid protobuf/);
+      expectDecodeError(() => decodeTraceRequestWithProtobufjs(body, OPTIONS), /invalid protobuf/);
+    }
   });
 
   it("decodes an empty body as an empty request", () => {
@@ -258,6 +264,7 @@ describe("protobuf decoding", () => {
         ],
       }),
     ]);
+    expect(decodeTraceRequestWithProtobufjs(body, OPTIONS)).toStrictEqual(decodeTraceRequest(body, "protobuf", OPTIONS));
     expect(decodeTraceRequest(body, "protobuf", OPTIONS).spans[0].attributes).toStrictEqual({
       s: "text",
       b: true,
@@ -282,8 +289,13 @@ describe("normalization (both formats)", () => {
   ];
 
   for (const { format, span, build } of formats) {
-    const decode = (spans: JsonObject[], attrs?: JsonObject[], options: NormalizeOptions = OPTIONS) =>
-      decodeTraceRequest(build(spans, attrs), format, options);
+    const decode = (spans: JsonObject[], attrs?: JsonObject[], options: NormalizeOptions = OPTIONS) => {
+      const body = build(spans, attrs);
+      const batch = decodeTraceRequest(body, format, options);
+      // The specialized protobuf decoder must agree with the protobufjs reference path.
+      if (format === "protobuf") expect(batch).toStrictEqual(decodeTraceRequestWithProtobufjs(body, options));
+      return batch;
+    };
     const zeroTrace = format === "json" ? "0".repeat(32) : Buffer.alloc(16);
     const id = (hex: string) => (format === "json" ? hex : hexBytes(hex));
 
