@@ -1,0 +1,73 @@
+import type pg from "pg";
+import { ensureUpcomingPartitions, runRetention } from "@/lib/db/partitions";
+import type { Env } from "@/lib/env";
+import type { Logger } from "./logger";
+
+/**
+ * Partition maintenance for the ingest role: make sure the partitions for the current and
+ * next hours exist before spans arrive (the writer creates missing ones too, but doing it
+ * ahead keeps DDL off the ingest path), then drop what retention says is old.
+ * Runs once at start and every BREAKWATER_MAINTENANCE_INTERVAL_S; runs never overlap.
+ */
+
+export type MaintenanceEnv = Pick<
+  Env,
+  "BREAKWATER_MAINTENANCE_INTERVAL_S" | "BREAKWATER_SPAN_RETENTION_HOURS" | "BREAKWATER_ROLLUP_RETENTION_DAYS" | "BREAKWATER_SPAN_STORAGE_LIMIT"
+>;
+
+export type Maintenance = {
+  /** Resolves when the first run finished (successfully or not). */
+  firstRun: Promise<void>;
+  /** Runs one pass now (waits for a running one first). */
+  runNow(): Promise<void>;
+  /** Stops the timer and waits for a running pass. */
+  stop(): Promise<void>;
+};
+
+export async function runMaintenancePass(pool: pg.Pool, env: MaintenanceEnv, nowMs = Date.now()): Promise<{ dropped: string[] }> {
+  await ensureUpcomingPartitions(pool, nowMs);
+  return runRetention(pool, {
+    spanRetentionHours: env.BREAKWATER_SPAN_RETENTION_HOURS,
+    rollupRetentionDays: env.BREAKWATER_ROLLUP_RETENTION_DAYS,
+    spanStorageLimitBytes: env.BREAKWATER_SPAN_STORAGE_LIMIT,
+    nowMs,
+  });
+}
+
+export function startMaintenance(deps: { pool: pg.Pool; env: MaintenanceEnv; log: Logger }): Maintenance {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const pass = async () => {
+    const started = performance.now();
+    try {
+      const { dropped } = await runMaintenancePass(deps.pool, deps.env);
+      const fields = { ms: Math.round(performance.now() - started), dropped: dropped.length > 0 ? dropped.join(",") : undefined };
+      if (dropped.length > 0) deps.log.info("partition maintenance dropped old partitions", fields);
+      else deps.log.debug("partition maintenance", fields);
+    } catch (error) {
+      // The database may be down for a while; the next pass tries again.
+      deps.log.warn("partition maintenance failed", { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const runNow = () => {
+    running = running.then(pass);
+    return running;
+  };
+
+  const firstRun = runNow();
+  const timer = setInterval(() => {
+    if (!stopped) void runNow();
+  }, deps.env.BREAKWATER_MAINTENANCE_INTERVAL_S * 1000);
+  timer.unref();
+
+  return {
+    firstRun,
+    runNow,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
