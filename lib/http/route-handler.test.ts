@@ -28,6 +28,13 @@ describe("createRouteHandler", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
 
+  it("accepts the context Next.js gives routes without dynamic segments (params resolve to undefined)", async () => {
+    const GET = createRouteHandler({ name: "test", handle: ({ params }) => Response.json(params) });
+    const response = await GET(new Request("http://x/"), { params: Promise.resolve(undefined) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+  });
+
   it("echoes a plain incoming x-request-id and replaces an unsafe one", async () => {
     const GET = createRouteHandler({ name: "test", handle: () => new Response("ok") });
     const kept = await GET(new Request("http://x/", { headers: { "x-request-id": "abc-123" } }));

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { isDatabaseUnavailable } from "@/lib/ingest/errors";
 import { type ErrorCode, isHttpError, ValidationError } from "./errors";
 
-/** What Next.js passes as the second argument of a route handler (params is a Promise since Next 15). */
-export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+/**
+ * What Next.js passes as the second argument of a route handler (params is a Promise since
+ * Next 15). For a route without dynamic segments the promise resolves to undefined.
+ */
+export type RouteContext = { params: Promise<Record<string, string | string[] | undefined> | undefined> };
 
 /** Query-string parameters as an object: a repeated key (`tag=a&tag=b`) becomes an array. */
 export type SearchParamsObject = Record<string, string | string[]>;
@@ -124,7 +127,7 @@ export function createRouteHandler<PS extends z.ZodType = typeof emptyObject, QS
     let response: Response;
     try {
       const url = new URL(request.url);
-      const rawParams = context === undefined ? {} : await context.params;
+      const rawParams = (context === undefined ? undefined : await context.params) ?? {};
       const params = parseWith(paramsSchema, rawParams);
       const query = parseWith(querySchema, searchParamsToObject(url.searchParams));
       response = await options.handle({ request, url, params, query, requestId });

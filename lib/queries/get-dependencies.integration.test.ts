@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDependencies } from "./get-dependencies";
 import { insertResource, insertSpans, type FixtureSpan, useTestDatabaseForQueries } from "./test-fixtures";
 
-// 2026-11-21T10:00:00Z
+// 2025-11-21T10:00:00Z
 const T0_US = 1_763_719_200_000_000n;
 const T0_MS = 1_763_719_200_000;
 const MINUTE_US = 60_000_000n;

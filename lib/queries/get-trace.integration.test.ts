@@ -3,7 +3,7 @@ import { getTraceById } from "./get-trace";
 import { insertResource, insertScope, insertSpans, type FixtureSpan, useTestDatabaseForQueries } from "./test-fixtures";
 
 const TRACE = "0af7651916cd43dd8448eb211c80319c";
-// 2026-11-21T09:59:59.999999Z: the root starts in the 09:00 partition, its children in 10:00.
+// 2025-11-21T09:59:59.999999Z: the root starts in the 09:00 partition, its children in 10:00.
 const ROOT_START_US = 1_763_719_199_999_999n;
 
 const spans: FixtureSpan[] = [

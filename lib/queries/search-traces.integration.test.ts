@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchTraces, type SearchTracesFilters } from "./search-traces";
 import { insertResource, insertSpans, type FixtureSpan, useTestDatabaseForQueries } from "./test-fixtures";
 
-// 2026-11-21T10:00:00Z
+// 2025-11-21T10:00:00Z
 const T0 = 1_763_719_200_000_000n;
 const SECOND = 1_000_000n;
 const MS_NS = 1_000_000n;

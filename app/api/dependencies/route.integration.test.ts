@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertResource, insertSpans, useTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
 import { GET } from "./route";
 
-// 2026-11-21T10:00:00Z
+// 2025-11-21T10:00:00Z
 const T0_US = 1_763_719_200_000_000n;
 const T0_MS = 1_763_719_200_000;
 const TRACE = "0af7651916cd43dd8448eb211c80319c";

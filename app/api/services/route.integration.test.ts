@@ -23,7 +23,8 @@ afterAll(async () => {
 
 describe("GET /api/services", () => {
   it("lists service names in Jaeger's envelope", async () => {
-    const response = await listServices(new Request("http://test/api/services"));
+    // Next.js passes a context whose params resolve to undefined for routes without dynamic segments.
+    const response = await listServices(new Request("http://test/api/services"), { params: Promise.resolve(undefined) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       data: ["payments", "svc with/slash", "web"],

@@ -4,7 +4,7 @@ import { insertResource, insertScope, insertSpans, type FixtureSpan, useTestData
 import { GET as getTrace } from "./[traceId]/route";
 import { GET as searchTraces } from "./route";
 
-// 2026-11-21T10:00:00Z
+// 2025-11-21T10:00:00Z
 const T0 = 1_763_719_200_000_000n;
 const TRACE_A = "0af7651916cd43dd8448eb211c80319c";
 const TRACE_B = "1af7651916cd43dd8448eb211c80319c";
