@@ -3,15 +3,15 @@
  *
  * One run, against a scratch schema (created and dropped here) on DATABASE_URL or
  * postgresql://postgres@127.0.0.1:5432/test:
- *  1. end to end: the Breakwater server (role ingest) as a child process; K clients POST
- *     pre-encoded OTLP/HTTP protobuf requests as fast as they are acknowledged. Only spans
- *     acknowledged with 200 (i.e. committed) count;
- *  2. paced: a fixed rate (default 15 000 spans/s) for a while, for the ack latency under a
+ *  1. raw COPY: realistic rows COPYed straight into empty partitions on as many connections
+ *     as the writer uses — the ceiling the end-to-end figure is compared with;
+ *  2. end to end: the Breakwater server (role ingest) as a child process; K clients POST
+ *     pre-encoded OTLP/HTTP protobuf requests (the same rows, re-keyed) as fast as they are
+ *     acknowledged. Only spans acknowledged with 200 (i.e. committed) count;
+ *  3. paced: a fixed rate (default 15 000 spans/s) for a while, for the ack latency under a
  *     steady load rather than saturation;
- *  3. bytes on disk per span after VACUUM ANALYZE, and the same rows stored naively (one
- *     table, resource attributes and scope copied into every row) for comparison;
- *  4. raw COPY: the same rows, re-keyed, COPYed straight into empty partitions on as many
- *     connections as the writer uses — the ceiling the end-to-end figure is compared with.
+ *  4. bytes on disk per span after VACUUM ANALYZE, and the same rows stored naively (one
+ *     table, resource attributes and scope copied into every row) for comparison.
  *
  * Options: --clients 8 --seconds 15 --warmup 2 --paced-rate 15000 --paced-seconds 20
  *          --copy-seconds 10 --cpu-prof (profile the server into .data/profiles/)
@@ -502,6 +502,11 @@ async function runRawCopy(pool: pg.Pool, template: CopyTemplate, connections: nu
   return { rows, seconds: elapsed, rowsPerSecond: rows / elapsed };
 }
 
+/** Starts each timed phase with no checkpoint debt from the previous one (needs superuser or pg_checkpoint). */
+async function checkpoint(pool: pg.Pool): Promise<void> {
+  await pool.query("CHECKPOINT").catch(() => undefined);
+}
+
 // --- storage -----------------------------------------------------------------------------------
 
 async function measureStorage(pool: pg.Pool) {
@@ -598,7 +603,15 @@ async function main(): Promise<void> {
         `batch ≤ ${env.BREAKWATER_BATCH_MAX_SPANS} spans / ${env.BREAKWATER_BATCH_MAX_WAIT_MS} ms`,
     );
 
-    // 1–2. End to end, then paced, against one server process.
+    // 1. Raw COPY into fresh partitions: the ceiling, measured before anything else ran.
+    console.log(`… raw COPY on ${connections} connections for ${options.copySeconds} s`);
+    const copyTemplate = buildCopyTemplate(templates, env.BREAKWATER_BATCH_MAX_SPANS, nowMs);
+    await checkpoint(pool);
+    const rawCopy = await runRawCopy(pool, copyTemplate, connections, options.copySeconds);
+    await pool.query("TRUNCATE spans, services, operations");
+    await checkpoint(pool);
+
+    // 2–3. End to end, then paced, against one server process.
     server = await startServerProcess(scratchUrl.toString(), options.cpuProf);
     console.log(`… end to end, saturated: ${options.warmup} s warm-up + ${options.seconds} s`);
     const saturated = await runSaturated(server.port, templates, options.clients, options.warmup, options.seconds);
@@ -608,17 +621,10 @@ async function main(): Promise<void> {
     await server.stop();
     server = undefined;
 
-    // 3. Storage, on what the server stored.
+    // 4. Storage, on what the server stored.
     console.log("… VACUUM ANALYZE and storage");
     const storage = await measureStorage(pool);
     const naive = await measureNaiveStorage(pool, 200_000);
-
-    // 4. Raw COPY into emptied partitions (a copy of the end-to-end rows is kept on request).
-    if (options.keepSchema) await pool.query("CREATE TABLE spans_end_to_end AS SELECT * FROM spans");
-    await pool.query("TRUNCATE spans");
-    console.log(`… raw COPY on ${connections} connections for ${options.copySeconds} s`);
-    const copyTemplate = buildCopyTemplate(templates, env.BREAKWATER_BATCH_MAX_SPANS, nowMs);
-    const rawCopy = await runRawCopy(pool, copyTemplate, connections, options.copySeconds);
 
     const e2eRate = saturated.acknowledgedSpans / saturated.seconds;
     const ratio = e2eRate / rawCopy.rowsPerSecond;
@@ -649,7 +655,7 @@ async function main(): Promise<void> {
     await server?.stop().catch(() => undefined);
     await pool.end();
     if (options.keepSchema) {
-      console.log(`scratch schema ${schema} kept (end-to-end rows in spans_end_to_end); drop it when done`);
+      console.log(`scratch schema ${schema} kept; drop it when done`);
     } else {
       await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch((error: unknown) => {
         console.error(`could not drop scratch schema ${schema}: ${error instanceof Error ? error.message : String(error)}`);

@@ -179,20 +179,25 @@ async function insertSkippingDuplicates(
   return duplicateIndexes;
 }
 
-type ServiceTotals = { count: number; firstUs: number; lastUs: number };
+type ServiceTotals = {
+  count: number;
+  firstUs: number;
+  lastUs: number;
+  /** Latest start (µs) per span name, indexed by span kind (0–5). */
+  operations: Map<string, number[]>;
+};
 
 /**
- * Bumps the service and operation catalogues for the spans that were new. Runs last, just
- * before COMMIT, with rows in key order: both keep row-lock time short and the lock order
- * identical across writer connections, so two writers cannot deadlock here.
+ * Per-service counts and per-operation latest start of the spans not listed in
+ * `duplicateIndexes` (ascending). Nested maps instead of a composite string key: this runs
+ * over every span of every batch.
  */
-async function upsertCatalogues(
-  client: pg.PoolClient,
+function summarizeCatalogues(
   spans: readonly NormalizedSpan[],
+  startMicros: Float64Array,
   duplicateIndexes: readonly number[],
-): Promise<void> {
+): Map<string, ServiceTotals> {
   const services = new Map<string, ServiceTotals>();
-  const operations = new Map<string, { service: string; name: string; kind: number; lastUs: number }>();
   let nextDuplicate = 0;
   for (let i = 0; i < spans.length; i++) {
     if (nextDuplicate < duplicateIndexes.length && duplicateIndexes[nextDuplicate] === i) {
@@ -200,23 +205,35 @@ async function upsertCatalogues(
       continue;
     }
     const span = spans[i];
-    const startUs = spanStartMicros(span.startTimeUnixNano);
-    const service = services.get(span.serviceName);
-    if (service === undefined) services.set(span.serviceName, { count: 1, firstUs: startUs, lastUs: startUs });
-    else {
-      service.count++;
-      if (startUs < service.firstUs) service.firstUs = startUs;
-      if (startUs > service.lastUs) service.lastUs = startUs;
+    const startUs = startMicros[i];
+    let service = services.get(span.serviceName);
+    if (service === undefined) {
+      service = { count: 0, firstUs: startUs, lastUs: startUs, operations: new Map() };
+      services.set(span.serviceName, service);
     }
-    const operationKey = `${span.serviceName}\u0000${span.name}\u0000${span.kind}`;
-    const operation = operations.get(operationKey);
-    if (operation === undefined) {
-      operations.set(operationKey, { service: span.serviceName, name: span.name, kind: span.kind, lastUs: startUs });
-    } else if (startUs > operation.lastUs) operation.lastUs = startUs;
+    service.count++;
+    if (startUs < service.firstUs) service.firstUs = startUs;
+    if (startUs > service.lastUs) service.lastUs = startUs;
+    let byKind = service.operations.get(span.name);
+    if (byKind === undefined) {
+      byKind = [];
+      service.operations.set(span.name, byKind);
+    }
+    const previous = byKind[span.kind];
+    if (previous === undefined || startUs > previous) byKind[span.kind] = startUs;
   }
-  if (services.size === 0) return;
+  return services;
+}
 
+/**
+ * Bumps the service and operation catalogues for the spans that were new. Runs last, just
+ * before COMMIT, with rows in key order: both keep row-lock time short and the lock order
+ * identical across writer connections, so two writers cannot deadlock here.
+ */
+async function upsertCatalogues(client: pg.PoolClient, services: Map<string, ServiceTotals>): Promise<void> {
+  if (services.size === 0) return;
   const serviceNames = [...services.keys()].sort(compareStrings);
+  const totals = serviceNames.map((name) => services.get(name)!);
   await client.query(
     `INSERT INTO services AS s (name, first_seen, last_seen, span_count)
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[])
@@ -226,27 +243,37 @@ async function upsertCatalogues(
            last_seen = greatest(s.last_seen, excluded.last_seen)`,
     [
       serviceNames.map(toStorableText),
-      serviceNames.map((name) => formatTimestampMicros(services.get(name)!.firstUs)),
-      serviceNames.map((name) => formatTimestampMicros(services.get(name)!.lastUs)),
-      serviceNames.map((name) => services.get(name)!.count),
+      totals.map((t) => formatTimestampMicros(t.firstUs)),
+      totals.map((t) => formatTimestampMicros(t.lastUs)),
+      totals.map((t) => t.count),
     ],
   );
 
-  const ops = [...operations.values()].sort(
-    (a, b) => compareStrings(a.service, b.service) || compareStrings(a.name, b.name) || a.kind - b.kind,
-  );
+  const opServices: string[] = [];
+  const opNames: string[] = [];
+  const opKinds: number[] = [];
+  const opLastSeen: string[] = [];
+  for (let s = 0; s < serviceNames.length; s++) {
+    const operations = totals[s].operations;
+    for (const name of [...operations.keys()].sort(compareStrings)) {
+      const byKind = operations.get(name)!;
+      for (let kind = 0; kind < byKind.length; kind++) {
+        const lastUs = byKind[kind];
+        if (lastUs === undefined) continue;
+        opServices.push(toStorableText(serviceNames[s]));
+        opNames.push(toStorableText(name));
+        opKinds.push(kind);
+        opLastSeen.push(formatTimestampMicros(lastUs));
+      }
+    }
+  }
   await client.query(
     `INSERT INTO operations AS o (service_name, name, span_kind, last_seen)
      SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[])
      ON CONFLICT (service_name, name, span_kind) DO UPDATE
        SET last_seen = excluded.last_seen
        WHERE o.last_seen < excluded.last_seen`,
-    [
-      ops.map((op) => toStorableText(op.service)),
-      ops.map((op) => toStorableText(op.name)),
-      ops.map((op) => op.kind),
-      ops.map((op) => formatTimestampMicros(op.lastUs)),
-    ],
+    [opServices, opNames, opKinds, opLastSeen],
   );
 }
 
@@ -267,12 +294,17 @@ export async function writeSpanBatch(
   const cache = options.cache ?? processCatalogCache;
   const nowMs = options.nowMs ?? Date.now();
 
+  const startMicros = new Float64Array(spans.length);
   const hourStartsMs = new Set<number>();
   for (let i = 0; i < spans.length; i++) {
-    hourStartsMs.add(Math.floor(spanStartMicros(spans[i].startTimeUnixNano) / HOUR_US) * HOUR_MS);
+    const micros = spanStartMicros(spans[i].startTimeUnixNano);
+    startMicros[i] = micros;
+    hourStartsMs.add(Math.floor(micros / HOUR_US) * HOUR_MS);
   }
   // Encode before BEGIN: a span that cannot be encoded fails without opening a transaction.
   const copyChunks = encodeSpanCopyChunks(spans);
+  // The fast path (no duplicates) is the common case: summarize for it outside the transaction.
+  const allNewCatalogues = summarizeCatalogues(spans, startMicros, []);
   const resources = unknownRecords(batch.resources, (id) => cache.hasResource(id, nowMs));
   const scopes = unknownRecords(batch.scopes, (id) => cache.hasScope(id, nowMs));
 
@@ -291,14 +323,17 @@ export async function writeSpanBatch(
       await client.query("SAVEPOINT spans_copy");
     }
     let duplicateIndexes: number[] = [];
+    let catalogues: Map<string, ServiceTotals>;
     try {
       await copyRows(client, "spans", copyChunks);
+      catalogues = allNewCatalogues;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
       duplicateIndexes = await insertSkippingDuplicates(client, spans, copyChunks);
+      catalogues = summarizeCatalogues(spans, startMicros, duplicateIndexes);
     }
-    await upsertCatalogues(client, spans, duplicateIndexes);
+    await upsertCatalogues(client, catalogues);
     await client.query("COMMIT");
     cache.remember(
       resources.map((r) => r.id),
