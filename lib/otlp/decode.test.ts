@@ -187,7 +187,7 @@ describe("OTLP/JSON decoding", () => {
     ["start time with a fraction", jsonRequest([jsonSpan({ startTimeUnixNano: 1.5 })]), /startTimeUnixNano/],
     ["negative start time", jsonRequest([jsonSpan({ startTimeUnixNano: "-1" })]), /startTimeUnixNano/],
     ["intValue beyond int64", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] })]), /intValue/],
-    ["two oneof values", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { stringValue: "a", intValue: 1 } }] })]), /at most one of/],
+    ["two oneof values", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { stringValue: "a", intValue: 1 } }] })]), /attribute "k" sets both stringValue and intValue/],
     ["spans not an array", { resourceSpans: [{ scopeSpans: [{ spans: {} }] }] }, /resourceSpans\[0\]\.scopeSpans\[0\]\.spans: .*expected array/],
     ["a top-level array", [], /\(root\)/],
     ["bytes that are not base64", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { bytesValue: "***" } }] })]), /bytesValue: expected base64/],

@@ -1,3 +1,4 @@
+import { OtlpDecodeError } from "./errors";
 import type {
   Attributes,
   AttributeValue,
@@ -62,6 +63,8 @@ export type NormalizeContext = {
   dropped: number;
   /** Out-parameter of idToHex: why the id was refused. */
   idError: string;
+  /** The top-level attribute being normalized, for error messages. */
+  attributeKey: string;
   batch: SpanBatch;
   resourcesByKey: Map<string, ResourceRecord>;
   scopesByKey: Map<string, ScopeRecord>;
@@ -87,6 +90,7 @@ export type NormalizeContext = {
  * - A span whose kind is not 0-5, or whose status code is not 0-2, is rejected.
  * - With maxAgeMs / maxFutureMs set, a span starting before now - maxAgeMs or after now + maxFutureMs is rejected.
  * - A link whose trace_id or span_id is invalid (as for spans) is dropped and counted in droppedLinksCount.
+ * - (OTLP/JSON) An AnyValue object with more than one member of the oneof set is a decode error.
  * - Span.flags and Link.flags keep only the W3C trace flags (low 8 bits), and only when the field is non-zero.
  * - Resources and scopes are deduplicated within a request; each gets a stable 63-bit id (SHA-1 of its canonical, key-sorted JSON) as a decimal string.
  * - Only resources and scopes referenced by an accepted span are returned; a scope with no name, version, attributes or schema URL is no scope (scopeId unset).
@@ -161,6 +165,7 @@ export function createNormalizeContext(options: NormalizeOptions, source: "proto
     maxStartNs: options.maxFutureMs === undefined ? undefined : msToNs(nowMs + options.maxFutureMs),
     dropped: 0,
     idError: "",
+    attributeKey: "",
     batch: { resources: [], scopes: [], spans: [], rejectedSpans: 0, rejectionReasons: [] },
     resourcesByKey: new Map(),
     scopesByKey: new Map(),
@@ -528,6 +533,7 @@ export function normalizeAttributes(list: RawKeyValue[] | null | undefined, ctx:
       }
       count++;
     }
+    ctx.attributeKey = key;
     setEntry(out, key, normalizeValue(entry.value, 0, ctx));
   }
   ctx.dropped = dropped;
@@ -543,17 +549,29 @@ export function setEntry(target: Attributes, key: string, value: AttributeValue)
   }
 }
 
+const ONEOF_MEMBERS = [
+  "stringValue",
+  "boolValue",
+  "intValue",
+  "doubleValue",
+  "arrayValue",
+  "kvlistValue",
+  "bytesValue",
+] as const;
+
 function valueKind(raw: RawAnyValue, ctx: NormalizeContext): string | undefined {
   if (ctx.fromProtobuf) return raw.value;
-  // Validated JSON carries at most one of these.
-  if (raw.stringValue != null) return "stringValue";
-  if (raw.intValue != null) return "intValue";
-  if (raw.boolValue != null) return "boolValue";
-  if (raw.doubleValue != null) return "doubleValue";
-  if (raw.arrayValue != null) return "arrayValue";
-  if (raw.kvlistValue != null) return "kvlistValue";
-  if (raw.bytesValue != null) return "bytesValue";
-  return undefined;
+  let kind: string | undefined;
+  for (const member of ONEOF_MEMBERS) {
+    if (raw[member] == null) continue;
+    if (kind !== undefined) {
+      throw new OtlpDecodeError(
+        `invalid OTLP/JSON ExportTraceServiceRequest: the value of attribute ${JSON.stringify(ctx.attributeKey)} sets both ${kind} and ${member}; an AnyValue holds at most one of ${ONEOF_MEMBERS.join(", ")}`,
+      );
+    }
+    kind = member;
+  }
+  return kind;
 }
 
 function normalizeValue(raw: RawAnyValue | null | undefined, depth: number, ctx: NormalizeContext): AttributeValue {
