@@ -2,6 +2,8 @@
  * `npm run proto:gen`: regenerates lib/otlp/generated/otlp.{js,d.ts} from lib/otlp/proto with
  * protobufjs-cli (static code, ES module wrapper, pbts typings). The output is committed, so
  * installs and builds need no generation step; run this only after editing a .proto file.
+ * `npm run proto:gen -- --check` regenerates into a temporary directory and exits 1 when the
+ * committed files differ (for CI).
  *
  * Choices that matter to importers:
  * - `-w esm` emits `import $protobuf from "protobufjs/minimal.js"`: a default import of a
@@ -52,18 +54,42 @@ function pbjs(out: string, extraArgs: string[]): void {
   ]);
 }
 
-mkdirSync(outDir, { recursive: true });
-// pbts reads the JSDoc of a commented build; the committed .js is the same code without
-// comments (a third of the size), which is what Node and the Next.js bundle load.
-const tmpDir = mkdtempSync(path.join(os.tmpdir(), "breakwater-proto-"));
-try {
-  const commented = path.join(tmpDir, "otlp.js");
-  pbjs(commented, []);
-  run(bin("pbts"), ["--out", outDts, commented]);
-} finally {
-  rmSync(tmpDir, { recursive: true, force: true });
+function generate(targetDir: string): void {
+  const js = path.join(targetDir, "otlp.js");
+  const dts = path.join(targetDir, "otlp.d.ts");
+  mkdirSync(targetDir, { recursive: true });
+  // pbts reads the JSDoc of a commented build; the committed .js is the same code without
+  // comments (a third of the size), which is what Node and the Next.js bundle load.
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), "breakwater-proto-"));
+  try {
+    const commented = path.join(tmpDir, "otlp.js");
+    pbjs(commented, []);
+    run(bin("pbts"), ["--out", dts, commented]);
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+  pbjs(js, ["--no-comments"]);
+  prepend(js, HEADER);
+  prepend(dts, HEADER);
 }
-pbjs(outJs, ["--no-comments"]);
-prepend(outJs, HEADER);
-prepend(outDts, HEADER);
-console.log(`wrote ${path.relative(root, outJs)} and ${path.relative(root, outDts)}`);
+
+if (process.argv.includes("--check")) {
+  const checkDir = mkdtempSync(path.join(os.tmpdir(), "breakwater-proto-check-"));
+  try {
+    generate(checkDir);
+    const stale = ["otlp.js", "otlp.d.ts"].filter(
+      (name) => readFileSync(path.join(checkDir, name), "utf8") !== readFileSync(path.join(outDir, name), "utf8"),
+    );
+    if (stale.length > 0) {
+      console.error(`lib/otlp/generated is stale (${stale.join(", ")}): run npm run proto:gen and commit the result`);
+      process.exitCode = 1;
+    } else {
+      console.log("lib/otlp/generated matches lib/otlp/proto");
+    }
+  } finally {
+    rmSync(checkDir, { recursive: true, force: true });
+  }
+} else {
+  generate(outDir);
+  console.log(`wrote ${path.relative(root, outJs)} and ${path.relative(root, outDts)}`);
+}
