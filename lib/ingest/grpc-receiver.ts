@@ -157,6 +157,9 @@ export class GrpcBindError extends Error {
 }
 
 export async function startOtlpGrpcReceiver(deps: OtlpGrpcDeps, listen: { host: string; port: number }): Promise<OtlpGrpcReceiver> {
+  // grpc-js prints its own errors to stderr ("E No address added …" next to our one-line
+  // port-in-use message); everything it reports is also reported by us, so keep it at debug.
+  grpc.setLogger({ error: (...args: unknown[]) => deps.log.debug(`grpc-js: ${args.map(String).join(" ")}`) });
   const server = createOtlpGrpcServer(deps);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(grpcAddress(listen.host, listen.port), grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
