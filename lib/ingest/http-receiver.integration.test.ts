@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -440,5 +440,48 @@ describe("OTLP/HTTP receiver: database down", () => {
     }
     expect(status).toBe(200);
     expect(await countSpans(lost.traceId)).toBe(1);
+  });
+});
+
+describe("OTLP/HTTP receiver: back-pressure", () => {
+  it("answers 429 with Retry-After when the writer's queue is full, storing nothing", async () => {
+    // A "database" that accepts connections and never answers: the writer's only loop hangs
+    // on its first request, so the next one waits in the queue and the one after is refused.
+    const held = new Set<net.Socket>();
+    const blackhole = net.createServer((socket) => {
+      held.add(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const stuckUrl = new URL(db.url);
+    stuckUrl.port = String((blackhole.address() as AddressInfo).port);
+    const stuckPool = createPool(stuckUrl.toString(), { max: 1 });
+    stuckPool.on("error", () => {});
+    const stuckWriter = new SpanWriter(stuckPool, { connections: 1, queueMaxSpans: 1, batchMaxWaitMs: 1, checkoutTimeoutMs: 1_000, drainTimeoutMs: 100 });
+    stuckWriter.start();
+    const receiver = await startReceiver(createOtlpHttpHandler({ writer: stuckWriter, env: parseEnv({}), log: captureLog }));
+    try {
+      const first = request(receiver.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // taken by the writer loop
+      const second = request(receiver.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // waiting in the queue
+      const refusedSpan = makeSpan();
+      const refused = await request(receiver.port, { headers: PROTOBUF, body: protobufBody([refusedSpan]) });
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers["retry-after"]);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(5);
+      expect(decodeRpcStatus(refused.body).code).toBe(8); // RESOURCE_EXHAUSTED
+      // The stuck ones end as 503 once the connection attempt times out: never a false 200.
+      expect((await first).status).toBe(503);
+      expect((await second).status).toBe(503);
+      expect(await countSpans(refusedSpan.traceId)).toBe(0);
+    } finally {
+      await receiver.close();
+      await stuckWriter.close();
+      for (const socket of held) socket.destroy();
+      await stuckPool.end().catch(() => {});
+      await new Promise((resolve) => blackhole.close(resolve));
+    }
   });
 });
