@@ -29,7 +29,7 @@ function SortHeader({ column, sort, onSortChange }: { column: Column; sort: Serv
         type="button"
         onClick={() => onSortChange(nextSort(sort, column.key))}
         className={[
-          "-mx-1.5 inline-flex h-9 items-center gap-1 rounded px-1.5 text-xs tracking-wide uppercase hover:text-ink",
+          "-mx-1.5 inline-flex h-9 items-center gap-1 rounded px-1.5 text-xs tracking-wide whitespace-nowrap uppercase hover:text-ink",
           column.align === "right" ? "flex-row-reverse" : "",
           isActive ? "text-ink-soft" : "text-faint",
         ].join(" ")}
@@ -76,10 +76,10 @@ export function ServicesTable({
                   </span>
                 </th>
                 <td className="px-4 py-2.5 text-right font-mono text-[13px] text-ink-soft tabular-nums">{formatCount(service.spanCount)}</td>
-                <td className="px-4 py-2.5 text-ink-soft">
+                <td className="px-4 py-2.5 text-[13px] whitespace-nowrap text-ink-soft">
                   <RelativeTime iso={service.lastSeen} nowMs={nowMs} />
                 </td>
-                <td className="px-4 py-2.5 text-muted">
+                <td className="px-4 py-2.5 text-[13px] whitespace-nowrap text-muted">
                   <RelativeTime iso={service.firstSeen} nowMs={nowMs} />
                 </td>
               </tr>

@@ -49,7 +49,7 @@ export function SnippetTabs({ snippets }: { snippets: SetupSnippet[] }) {
               tabIndex={isSelected ? 0 : -1}
               onClick={() => setActiveIndex(index)}
               className={[
-                "-mb-px shrink-0 border-b-2 px-3 py-2 text-sm whitespace-nowrap transition-colors",
+                "-mb-px shrink-0 border-b-2 px-3 py-2 text-sm whitespace-nowrap",
                 isSelected ? "border-accent font-medium text-ink" : "border-transparent text-muted hover:text-ink",
               ].join(" ")}
             >
@@ -60,7 +60,7 @@ export function SnippetTabs({ snippets }: { snippets: SetupSnippet[] }) {
       </div>
       <div role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${active.id}`} tabIndex={0} className="pt-4">
         <p className="mb-3 text-sm text-muted">{active.description}</p>
-        <CodeBlock code={active.code} label={`${active.label} configuration`} />
+        <CodeBlock code={active.code} label={`${active.label} configuration`} language={active.language} />
       </div>
     </div>
   );

@@ -15,8 +15,9 @@ function makeQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: HYDRATION_STALE_TIME_MS,
-        // One retry smooths over a blip; more would hide a real outage behind a spinner.
-        retry: 1,
+        // In the browser one retry smooths over a blip (more would hide an outage behind a
+        // spinner); a server prefetch never retries: the client takes over on failure.
+        retry: isServer ? 0 : 1,
       },
       dehydrate: {
         // Also hand over queries still in flight, so streamed prefetches reach the client.

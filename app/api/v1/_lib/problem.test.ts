@@ -8,6 +8,7 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(withCode("ECONNREFUSED"))).toBe(true);
     expect(isDatabaseUnavailable(withCode("57P01"))).toBe(true);
     expect(isDatabaseUnavailable(withCode("08006"))).toBe(true);
+    expect(isDatabaseUnavailable(withCode("P1001"))).toBe(true); // Prisma: can't reach database server
     expect(isDatabaseUnavailable(new AggregateError([withCode("ECONNREFUSED")], "all failed"))).toBe(true);
   });
 

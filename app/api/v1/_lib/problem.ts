@@ -6,8 +6,11 @@
 
 export type Problem = { status: number; title: string; detail: string };
 
-/** Node socket errors and PostgreSQL SQLSTATE classes that mean "the database is not there". */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
+/**
+ * Codes that mean "the database is not there": Node socket errors (raw pg queries) and
+ * Prisma's connection errors (P1001 can't reach, P1002 timed out, P1017 connection closed).
+ */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN", "P1001", "P1002", "P1017"]);
 const UNAVAILABLE_SQLSTATE = /^(08|57P)/; // connection exceptions; admin shutdown / cannot connect now
 
 function errorCode(error: unknown): string | undefined {

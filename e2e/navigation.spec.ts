@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+
+/** The shell from the keyboard: skip link, landmarks, and reaching a page through the sidebar. */
+
+test("the first Tab offers a skip link that moves focus to the content", async ({ page }) => {
+  await page.goto("/traces");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#main")).toBeFocused();
+});
+
+test("Tab reaches the sidebar and Enter opens Traces, marked as the current page", async ({ page }) => {
+  await page.goto("/topology");
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("banner")).toContainText("Breakwater");
+
+  const tracesLink = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Traces" });
+  let reached = false;
+  for (let presses = 0; presses < 15 && !reached; presses += 1) {
+    await page.keyboard.press("Tab");
+    reached = await tracesLink.evaluate((element) => element === document.activeElement);
+  }
+  expect(reached).toBe(true);
+  await page.keyboard.press("Enter");
+
+  await expect(page).toHaveURL(/\/traces$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Traces" })).toBeVisible();
+  await expect(page.getByText("Coming soon")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /waterfall/i })).toBeVisible();
+  await expect(tracesLink).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Topology" })).not.toHaveAttribute(
+    "aria-current",
+    /.+/,
+  );
+  await expect(page).toHaveTitle("Traces · Breakwater");
+});
+
+test("every section has a page that says what it will show", async ({ page }) => {
+  for (const [path, title] of [
+    ["/topology", "Topology"],
+    ["/services", "Services"],
+    ["/breakers", "Breakers"],
+    ["/traffic", "Traffic"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page.getByText("What this page will show")).toBeVisible();
+  }
+});

@@ -1,0 +1,56 @@
+/**
+ * Playwright's webServer: runs `lib/cli/start.ts` (the production server, as `npm start`
+ * does) and, once it has stopped, removes this run's database — the `e2e_*` schema, or the
+ * temporary embedded-PostgreSQL data dir. Cleaning up here rather than in a global teardown
+ * matters: Playwright runs global teardown before it stops the web server, and a data dir
+ * must not vanish under a running PostgreSQL.
+ */
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+async function dropRunSchema(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema");
+  if (!schema?.startsWith("e2e_")) return;
+  parsed.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: parsed.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema.replaceAll('"', '""')}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function cleanUp(): Promise<void> {
+  try {
+    const url = process.env.DATABASE_URL;
+    if (url) await dropRunSchema(url);
+    const dataDir = process.env.BREAKWATER_DATA_DIR;
+    if (dataDir?.includes("breakwater-e2e-")) rmSync(dataDir, { recursive: true, force: true });
+  } catch (error) {
+    console.error(`e2e: cleanup failed: ${(error as Error).message}`);
+  }
+}
+
+const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/start.ts")], {
+  cwd: root,
+  env: process.env,
+  stdio: "inherit",
+});
+
+// Playwright signals the whole process group; the child gets the signal itself. Forward it
+// anyway for when this runs on its own, and wait for the child before cleaning up.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (child.exitCode === null) child.kill(signal);
+  });
+}
+
+child.on("exit", (code, signal) => {
+  void cleanUp().then(() => process.exit(code ?? (signal ? 0 : 1)));
+});
