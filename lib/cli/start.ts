@@ -16,6 +16,18 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+const stops: Array<() => Promise<void>> = [];
+
+async function stopAll(): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      console.error(`breakwater: error while stopping: ${(error as Error).message}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   let env;
   try {
@@ -38,22 +50,18 @@ async function main(): Promise<void> {
     recordBuild(repoRoot);
   }
 
-  const stops: Array<() => Promise<void>> = [];
-  let stopping = false;
+  let stoppingSince = 0;
   const shutdown = async (signal: string) => {
-    if (stopping) {
+    // A second Ctrl-C forces the exit; one arriving right after the first is the same
+    // keypress relayed by a wrapper (npm, a process manager) and is ignored.
+    if (stoppingSince > 0) {
+      if (Date.now() - stoppingSince < 1500) return;
       console.error(`breakwater: ${signal} again, exiting now`);
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`breakwater: ${signal} received, shutting down…`);
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        console.error(`breakwater: error while stopping: ${(error as Error).message}`);
-      }
-    }
+    await stopAll();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
@@ -73,7 +81,10 @@ async function main(): Promise<void> {
   stops.push(() => server.close());
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
+  // Expected failures (a port in use, a bad database URL) carry a one-line message; print
+  // that, not a stack trace, after stopping whatever had started.
   const message = error instanceof Error ? error.message : String(error);
+  await stopAll();
   fail(message);
 });
