@@ -13,7 +13,7 @@
  *  4. bytes on disk per span after VACUUM ANALYZE, and the same rows stored naively (one
  *     table, resource attributes and scope copied into every row) for comparison.
  *
- * Options: --clients 8 --seconds 15 --warmup 2 --paced-rate 15000 --paced-seconds 20
+  * Options: --clients 16 --seconds 15 --warmup 2 --paced-rate 15000 --paced-seconds 20
  *          --copy-seconds 10 --cpu-prof (profile the server into .data/profiles/)
  *          --keep-schema (leave the scratch schema, with the end-to-end rows, for inspection)
  * Targets are printed next to the figures; the exit code is non-zero only on errors.
@@ -41,7 +41,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 
 function parseArgs(argv: string[]) {
   const options = {
-    clients: 8,
+    clients: 16,
     seconds: 15,
     warmup: 2,
     pacedRate: 15_000,

@@ -103,6 +103,8 @@ export class SpanWriter {
 
   private readonly queue: PendingRequest[] = [];
   private queuedSpans = 0;
+  /** Loops that have taken a batch and not finished writing it. */
+  private busyWorkers = 0;
   private waiters: (() => void)[] = [];
   private workers: Promise<void>[] = [];
   private started = false;
@@ -252,11 +254,22 @@ export class SpanWriter {
         // writeRequests settles every request itself; this is a last-resort guard.
         this.logger.error("span writer loop error", { error: errorMessage(error) });
         for (const request of requests) request.reject(error);
+      } finally {
+        this.busyWorkers--;
       }
     }
   }
 
-  /** Waits for work and takes the next batch; undefined once closing and the queue is empty. */
+  /**
+   * Waits for work and takes the next batch; undefined once closing and the queue is empty.
+   *
+   * Lingering (up to batchMaxWaitMs after the first queued request, or until batchMaxSpans
+   * are queued) happens only while no other loop is writing. When another transaction is in
+   * flight the database is busy anyway and requests pile up by themselves, so this loop
+   * writes what is queued at once: waiting would leave a connection idle and add latency
+   * without saving a transaction. Measured with 8 closed-loop clients: always lingering
+   * capped throughput at clients × request size / (batchMaxWaitMs + write time).
+   */
   private async nextBatch(): Promise<PendingRequest[] | undefined> {
     for (;;) {
       if (this.queue.length === 0) {
@@ -264,13 +277,14 @@ export class SpanWriter {
         await this.waitForWork();
         continue;
       }
-      if (!this.closing && this.queuedSpans < this.batchMaxSpans) {
+      if (!this.closing && this.busyWorkers === 0 && this.queuedSpans < this.batchMaxSpans) {
         const waitMs = this.queue[0].enqueuedAtMs + this.batchMaxWaitMs - performance.now();
         if (waitMs > 0) {
           await this.waitForWork(waitMs);
           continue;
         }
       }
+      this.busyWorkers++;
       return this.takeBatch();
     }
   }
