@@ -177,6 +177,19 @@ describe("SpanWriter", () => {
     expect(await countSpans()).toBe(10 + 40 * 50 + 5);
   });
 
+  it("does not make a request wait for company while another batch is being written", async () => {
+    writer = new SpanWriter(db.pool, { connections: 2, batchMaxSpans: 100, batchMaxWaitMs: 5_000 });
+    writer.start();
+    const started = performance.now();
+    // A full batch goes at once; while it is in flight the second loop takes the small one
+    // instead of lingering 5 s for more.
+    const [full, small] = await Promise.all([writer.submit(makeRequest(100)), writer.submit(makeRequest(3))]);
+    expect(full).toEqual({ inserted: 100, duplicates: 0 });
+    expect(small).toEqual({ inserted: 3, duplicates: 0 });
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(writer.stats().batchesWritten).toBe(2);
+  });
+
   it("refuses a request that does not fit the queue, and writes nothing of it", async () => {
     writer = new SpanWriter(db.pool, { queueMaxSpans: 100, batchMaxWaitMs: 1 });
     // Not started yet, so the queue cannot drain while we fill it.
