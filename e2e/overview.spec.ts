@@ -139,7 +139,7 @@ test("a failed refresh keeps the last data on screen, says why, and Retry recove
 
   // The API answers as it does when PostgreSQL is down (the real outage is covered by the
   // route's unit tests; here the page's handling of that answer is under test).
-  const detail = "The database is not reachable right now; the page keeps retrying. (request e2e)";
+  const detail = "The database is not reachable right now. (request e2e)";
   await page.route("**/api/v1/services", (route) =>
     route.fulfill({
       status: 503,

@@ -71,8 +71,9 @@ export function ServicesTable({
               <tr key={service.name} className="border-b border-line/70 last:border-b-0 hover:bg-panel-raised/60" data-testid="service-row">
                 <th scope="row" className="px-4 py-2.5 text-left font-normal">
                   <span className="flex items-center gap-2.5">
-                    <span role="img" aria-label={activity.label} title={activity.label} className={`size-2 shrink-0 rounded-full ${activity.dotClass}`} />
+                    <span aria-hidden="true" title={activity.label} className={`size-2 shrink-0 rounded-full ${activity.dotClass}`} />
                     <span className="truncate font-mono text-[13px] text-ink">{service.name}</span>
+                    <span className="sr-only">, {activity.label}</span>
                   </span>
                 </th>
                 <td className="px-4 py-2.5 text-right font-mono text-[13px] text-ink-soft tabular-nums">{formatCount(service.spanCount)}</td>

@@ -32,7 +32,7 @@ export function toProblem(error: unknown, requestId: string): Problem {
     return {
       status: 503,
       title: "Database unavailable",
-      detail: `The database is not reachable right now; the page keeps retrying. (request ${requestId})`,
+      detail: `The database is not reachable right now. (request ${requestId})`,
     };
   }
   return {
