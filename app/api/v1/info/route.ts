@@ -1,6 +1,12 @@
+import { createRouteHandler } from "@/lib/http/route-handler";
 import type { ServerInfo } from "@/lib/query-client/schemas";
 import { getServerInfo } from "@/lib/ui/get-server-info";
-import { jsonRoute } from "../_lib/json-route";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
 
 /** GET /api/v1/info — role, advertised host and ports for exporter setup; never the tokens. */
-export const GET = jsonRoute("server-info", async (request): Promise<ServerInfo> => getServerInfo(request.headers.get("host")));
+export const GET = createRouteHandler({
+  name: "GET /api/v1/info",
+  handle: ({ request }) => Response.json(getServerInfo(request.headers.get("host")) satisfies ServerInfo),
+});

@@ -1,6 +1,12 @@
+import { createRouteHandler } from "@/lib/http/route-handler";
 import { listServices } from "@/lib/queries/list-services";
 import type { ServicesResponse } from "@/lib/query-client/schemas";
-import { jsonRoute } from "../_lib/json-route";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
 
 /** GET /api/v1/services — every service that has sent spans, sorted by name. */
-export const GET = jsonRoute("list-services", async (): Promise<ServicesResponse> => ({ services: await listServices() }));
+export const GET = createRouteHandler({
+  name: "GET /api/v1/services",
+  handle: async () => Response.json({ services: await listServices() } satisfies ServicesResponse),
+});
