@@ -10,12 +10,15 @@
  *     acknowledged. Only spans acknowledged with 200 (i.e. committed) count;
  *  3. paced: a fixed rate (default 15 000 spans/s) for a while, for the ack latency under a
  *     steady load rather than saturation;
- *  4. bytes on disk per span after VACUUM ANALYZE, and the same rows stored naively (one
+ *  4. bytes on disk per span for EVERY shape (own scratch schema each, rows written through
+ *     decode + SpanWriter), after VACUUM ANALYZE, and the same rows stored naively (one
  *     table, resource attributes and scope copied into every row) for comparison.
  *
-  * Options: --clients 16 --seconds 15 --warmup 2 --paced-rate 15000 --paced-seconds 20
- *          --copy-seconds 10 --cpu-prof (profile the server into .data/profiles/)
- *          --keep-schema (leave the scratch schema, with the end-to-end rows, for inspection)
+ * Options: --shape reference|heavy (throughput phases; default reference) --clients 16 (or a
+ *          sweep: 8,16,32) --seconds 15 --warmup 2 --paced-rate 15000 --paced-seconds 20
+ *          --copy-seconds 10 --storage-spans 200000
+ *          --cpu-prof (profile the server into .data/profiles/)
+ *          --keep-schema (leave the scratch schemas for inspection)
  * Targets are printed next to the figures; the exit code is non-zero only on errors.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -32,6 +35,7 @@ import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { createPool, parseDatabaseUrl, quoteIdent } from "@/lib/db/pool";
 import { getEnv } from "@/lib/env";
 import { SPAN_COPY_COLUMN_LIST, encodeSpanCopyRow, spanStartMicros } from "@/lib/ingest/copy-encode";
+import { SpanWriter } from "@/lib/ingest/span-writer";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "@/lib/otlp/protobuf";
 
@@ -41,7 +45,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 
 function parseArgs(argv: string[]) {
   const options = {
-    clients: 16,
+    clients: [16],
+    shape: "reference" as SpanShape,
+    storageSpans: 200_000,
     seconds: 15,
     warmup: 2,
     pacedRate: 15_000,
@@ -57,7 +63,15 @@ function parseArgs(argv: string[]) {
       if (!Number.isFinite(v) || v < 0) throw new Error(`${arg} needs a non-negative number`);
       return v;
     };
-    if (arg === "--clients") options.clients = Math.max(1, Math.round(value()));
+    if (arg === "--clients") {
+      const list = (argv[++i] ?? "").split(",").map(Number);
+      if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--clients needs a count or a list like 8,16,32");
+      options.clients = list;
+    } else if (arg === "--shape") {
+      const shape = argv[++i];
+      if (shape !== "reference" && shape !== "heavy") throw new Error("--shape is reference or heavy");
+      options.shape = shape;
+    } else if (arg === "--storage-spans") options.storageSpans = Math.max(SPANS_PER_REQUEST, Math.round(value()));
     else if (arg === "--seconds") options.seconds = value();
     else if (arg === "--warmup") options.warmup = value();
     else if (arg === "--paced-rate") options.pacedRate = value();
@@ -89,37 +103,206 @@ type Template = {
 
 const ROUTES = ["/api/cart", "/api/checkout", "/api/products/{id}", "/api/users/{id}/orders", "/health", "/api/search"];
 
-function resourceAttributes(service: number) {
-  const s = (key: string, value: string) => ({ key, value: { stringValue: value } });
+/**
+ * Span shapes. "reference" is a typical mixed microservice workload, described in words and
+ * not tuned to any figure: a 7-attribute resource (service name/version/instance, host, SDK),
+ * HTTP server spans with 4 attributes, HTTP client spans with 4, database spans with 2, in
+ * about a 40/40/20 mix, and an exception event on the occasional error. "heavy" is what the
+ * bench used first: a 14-attribute resource, 8 HTTP attributes on most spans, extra events.
+ */
+type SpanShape = "reference" | "heavy";
+const SHAPES: readonly SpanShape[] = ["reference", "heavy"];
+
+const SHAPE_DESCRIPTIONS: Record<SpanShape, string> = {
+  reference: "7 resource attrs; HTTP server/client spans 4 attrs, DB spans 2 (40/40/20); exception event on errors",
+  heavy: "14 resource attrs; 8 HTTP attrs on 3 of 5 spans, 3 on the rest; exception and cache events",
+};
+
+type OtlpAttribute = { key: string; value: { stringValue: string } | { intValue: number } };
+type OtlpSpan = Record<string, unknown> & { traceId: Buffer };
+
+const str = (key: string, value: string): OtlpAttribute => ({ key, value: { stringValue: value } });
+const int = (key: string, value: number): OtlpAttribute => ({ key, value: { intValue: value } });
+
+function heavyResourceAttributes(service: number): OtlpAttribute[] {
   return [
-    s("service.name", `shop-service-${service}`),
-    s("service.version", `2.${service}.7`),
-    s("service.namespace", "shop"),
-    s("service.instance.id", `a3f9c2e1-77b4-4c1e-9d2a-${(service + 1).toString(16).padStart(12, "0")}`),
-    s("deployment.environment.name", "production"),
-    s("host.name", `ip-10-0-${service}-17.eu-west-1.compute.internal`),
-    s("host.arch", "amd64"),
-    s("os.type", "linux"),
-    { key: "process.pid", value: { intValue: 4100 + service } },
-    s("process.runtime.name", "nodejs"),
-    s("process.runtime.version", "24.11.0"),
-    s("telemetry.sdk.name", "opentelemetry"),
-    s("telemetry.sdk.language", "nodejs"),
-    s("telemetry.sdk.version", "3.1.1"),
+    str("service.name", `shop-service-${service}`),
+    str("service.version", `2.${service}.7`),
+    str("service.namespace", "shop"),
+    str("service.instance.id", `a3f9c2e1-77b4-4c1e-9d2a-${(service + 1).toString(16).padStart(12, "0")}`),
+    str("deployment.environment.name", "production"),
+    str("host.name", `ip-10-0-${service}-17.eu-west-1.compute.internal`),
+    str("host.arch", "amd64"),
+    str("os.type", "linux"),
+    int("process.pid", 4100 + service),
+    str("process.runtime.name", "nodejs"),
+    str("process.runtime.version", "24.11.0"),
+    str("telemetry.sdk.name", "opentelemetry"),
+    str("telemetry.sdk.language", "nodejs"),
+    str("telemetry.sdk.version", "3.1.1"),
   ];
 }
 
-/** One realistic export request: 2 services × 250 spans, traces of 5, ~8 HTTP attributes. */
-function buildTemplate(index: number, startNs: bigint): Template {
+function referenceResourceAttributes(service: number): OtlpAttribute[] {
+  return [
+    str("service.name", `shop-service-${service}`),
+    str("service.version", `2.${service}.7`),
+    str("service.instance.id", `a3f9c2e1-77b4-4c1e-9d2a-${(service + 1).toString(16).padStart(12, "0")}`),
+    str("host.name", `shop-service-${service}-7d9f8b6c5-x2k4p`),
+    str("telemetry.sdk.name", "opentelemetry"),
+    str("telemetry.sdk.language", "nodejs"),
+    str("telemetry.sdk.version", "3.1.1"),
+  ];
+}
+
+type SpanDraft = { scope: number; span: OtlpSpan; start: bigint; end: bigint };
+
+/** The heavy shape's spans of one resource (positions in a trace of 5: SERVER, CLIENT, INTERNAL, …). */
+function heavySpan(n: number, service: number, position: number, traceId: Buffer, rootId: Buffer, start: bigint): SpanDraft {
+  const spanId = position === 0 ? rootId : randomBytes(8);
+  const durationNs = BigInt(200_000 + ((n * 7919) % 90_000_000));
+  const route = ROUTES[(n + service) % ROUTES.length];
+  const isError = n % 23 === 0;
+  const kind = position === 0 ? 2 : position % 2 === 1 ? 3 : 1;
+  const attributes =
+    kind === 1
+      ? [str("code.function", `handle${route.split("/")[2] ?? "root"}`), str("code.namespace", "shop.handlers"), int("app.items", n % 40)]
+      : [
+          str("http.request.method", n % 5 === 0 ? "POST" : "GET"),
+          str("http.route", route),
+          str("url.path", route.replace("{id}", String(1000 + (n % 997)))),
+          str("url.scheme", "http"),
+          int("http.response.status_code", isError ? 503 : 200),
+          str("server.address", `shop-service-${(service + position) % SERVICES}`),
+          int("server.port", 8080),
+          str("network.protocol.version", "1.1"),
+        ];
+  const events = isError
+    ? [
+        {
+          timeUnixNano: (start + durationNs / 2n).toString(),
+          name: "exception",
+          attributes: [str("exception.type", "UpstreamError"), str("exception.message", `upstream shop-service-${service} answered 503`)],
+        },
+      ]
+    : n % 10 === 0
+      ? [{ timeUnixNano: (start + 50_000n).toString(), name: "cache.miss", attributes: [] }]
+      : [];
+  return {
+    scope: 0,
+    start,
+    end: start + durationNs,
+    span: {
+      traceId,
+      spanId,
+      parentSpanId: position === 0 ? undefined : rootId,
+      name: kind === 1 ? `handle ${route}` : `${n % 5 === 0 ? "POST" : "GET"} ${route}`,
+      kind,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: (start + durationNs).toString(),
+      attributes,
+      events,
+      status: isError ? { code: 2, message: "upstream answered 503" } : { code: 0 },
+      flags: 0x101,
+    },
+  };
+}
+
+const DB_OPERATIONS = ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"];
+
+/**
+ * The reference shape: a trace of 5 is SERVER (root) → CLIENT → SERVER (the callee) →
+ * CLIENT → DB call, i.e. 40 % server, 40 % client, 20 % database spans. Database spans are
+ * kind CLIENT, as the semantic conventions make them, under their own instrumentation scope.
+ */
+function referenceSpan(n: number, service: number, position: number, traceId: Buffer, ids: Buffer[], start: bigint): SpanDraft {
+  const spanId = randomBytes(8);
+  ids[position] = spanId;
+  const parentSpanId = position === 0 ? undefined : ids[position - 1];
+  const durationNs = BigInt(200_000 + ((n * 7919) % 90_000_000));
+  const route = ROUTES[(n + service) % ROUTES.length];
+  const method = n % 5 === 0 ? "POST" : "GET";
+  // About 1 span in 25 fails; the failure shows as a 5xx and an exception event.
+  const isError = n % 25 === 0;
+  const status = isError ? 500 : n % 17 === 0 ? 404 : 200;
+  let name: string;
+  let kind: number;
+  let scope = 0;
+  let attributes: OtlpAttribute[];
+  if (position === 0 || position === 2) {
+    kind = 2;
+    name = `${method} ${route}`;
+    attributes = [
+      str("http.request.method", method),
+      str("http.route", route),
+      int("http.response.status_code", status),
+      str("url.path", route.replaceAll("{id}", String(1000 + (n % 997)))),
+    ];
+  } else if (position === 1 || position === 3) {
+    kind = 3;
+    name = method;
+    attributes = [
+      str("http.request.method", method),
+      str("server.address", `shop-service-${(service + position) % SERVICES}`),
+      int("server.port", 8080),
+      int("http.response.status_code", status),
+    ];
+  } else {
+    kind = 3;
+    scope = 1;
+    const operation = DB_OPERATIONS[n % DB_OPERATIONS.length];
+    name = `${operation} shop`;
+    attributes = [str("db.system", "postgresql"), str("db.operation.name", operation)];
+  }
+  const events = isError
+    ? [
+        {
+          timeUnixNano: (start + durationNs / 2n).toString(),
+          name: "exception",
+          attributes: [str("exception.type", "Error"), str("exception.message", `request to shop-service-${service} failed`)],
+        },
+      ]
+    : [];
+  return {
+    scope,
+    start,
+    end: start + durationNs,
+    span: {
+      traceId,
+      spanId,
+      parentSpanId,
+      name,
+      kind,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: (start + durationNs).toString(),
+      attributes,
+      events,
+      status: isError ? { code: 2 } : { code: 0 },
+      flags: 0x101,
+    },
+  };
+}
+
+const SCOPES: Record<SpanShape, { name: string; version: string }[]> = {
+  heavy: [{ name: "@opentelemetry/instrumentation-http", version: "0.301.0" }],
+  reference: [
+    { name: "@opentelemetry/instrumentation-http", version: "0.301.0" },
+    { name: "@opentelemetry/instrumentation-pg", version: "0.301.0" },
+  ],
+};
+
+/** One export request of `shape`: 2 services × 250 spans, traces of 5. */
+function buildTemplate(shape: SpanShape, index: number, startNs: bigint): Template {
   const traceIds: Buffer[] = [];
   const times: bigint[] = [];
   const resourceSpans = [];
   let n = 0;
   for (let r = 0; r < RESOURCES_PER_REQUEST; r++) {
     const service = (index * RESOURCES_PER_REQUEST + r) % SERVICES;
-    const spans = [];
+    const byScope: OtlpSpan[][] = SCOPES[shape].map(() => []);
     let traceId = randomBytes(16);
     let rootId = randomBytes(8);
+    const ids: Buffer[] = [];
     for (let i = 0; i < SPANS_PER_REQUEST / RESOURCES_PER_REQUEST; i++, n++) {
       const position = i % SPANS_PER_TRACE;
       if (position === 0) {
@@ -127,61 +310,17 @@ function buildTemplate(index: number, startNs: bigint): Template {
         rootId = randomBytes(8);
         traceIds.push(traceId);
       }
-      const spanId = position === 0 ? rootId : randomBytes(8);
       const start = startNs + BigInt(n) * 1_700_000n + BigInt(position) * 100_000n;
-      const durationNs = BigInt(200_000 + ((n * 7919) % 90_000_000));
-      const route = ROUTES[(n + service) % ROUTES.length];
-      const isError = n % 23 === 0;
-      const kind = position === 0 ? 2 : position % 2 === 1 ? 3 : 1;
-      const attributes =
-        kind === 1
-          ? [
-              { key: "code.function", value: { stringValue: `handle${route.split("/")[2] ?? "root"}` } },
-              { key: "code.namespace", value: { stringValue: "shop.handlers" } },
-              { key: "app.items", value: { intValue: n % 40 } },
-            ]
-          : [
-              { key: "http.request.method", value: { stringValue: n % 5 === 0 ? "POST" : "GET" } },
-              { key: "http.route", value: { stringValue: route } },
-              { key: "url.path", value: { stringValue: route.replace("{id}", String(1000 + (n % 997))) } },
-              { key: "url.scheme", value: { stringValue: "http" } },
-              { key: "http.response.status_code", value: { intValue: isError ? 503 : 200 } },
-              { key: "server.address", value: { stringValue: `shop-service-${(service + position) % SERVICES}` } },
-              { key: "server.port", value: { intValue: 8080 } },
-              { key: "network.protocol.version", value: { stringValue: "1.1" } },
-            ];
-      const events = isError
-        ? [
-            {
-              timeUnixNano: (start + durationNs / 2n).toString(),
-              name: "exception",
-              attributes: [
-                { key: "exception.type", value: { stringValue: "UpstreamError" } },
-                { key: "exception.message", value: { stringValue: `upstream shop-service-${service} answered 503` } },
-              ],
-            },
-          ]
-        : n % 10 === 0
-          ? [{ timeUnixNano: (start + 50_000n).toString(), name: "cache.miss", attributes: [] }]
-          : [];
-      times.push(start, start + durationNs);
-      spans.push({
-        traceId,
-        spanId,
-        parentSpanId: position === 0 ? undefined : rootId,
-        name: kind === 1 ? `handle ${route}` : `${n % 5 === 0 ? "POST" : "GET"} ${route}`,
-        kind,
-        startTimeUnixNano: start.toString(),
-        endTimeUnixNano: (start + durationNs).toString(),
-        attributes,
-        events,
-        status: isError ? { code: 2, message: "upstream answered 503" } : { code: 0 },
-        flags: 0x101,
-      });
+      const draft =
+        shape === "heavy"
+          ? heavySpan(n, service, position, traceId, rootId, start)
+          : referenceSpan(n, service, position, traceId, ids, start);
+      times.push(draft.start, draft.end);
+      byScope[draft.scope].push(draft.span);
     }
     resourceSpans.push({
-      resource: { attributes: resourceAttributes(service) },
-      scopeSpans: [{ scope: { name: "@opentelemetry/instrumentation-http", version: "0.301.0" }, spans }],
+      resource: { attributes: shape === "heavy" ? heavyResourceAttributes(service) : referenceResourceAttributes(service) },
+      scopeSpans: SCOPES[shape].map((scope, i) => ({ scope, spans: byScope[i] })).filter((s) => s.spans.length > 0),
     });
   }
   const encoded = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans })).finish();
@@ -551,6 +690,41 @@ async function measureNaiveStorage(pool: pg.Pool, maxRows: number) {
   return { spans, bytes, bytesPerSpan: spans > 0 ? bytes / spans : Number.NaN };
 }
 
+/**
+ * Bytes per span for one shape, ours vs naive, measured on rows written in this run through
+ * the server's own path minus HTTP (decodeTraceRequest → SpanWriter → COPY), in a scratch
+ * schema of its own so both shapes are measured alike whatever the throughput phases used.
+ */
+async function measureShapeStorage(baseUrl: string, schema: string, shape: SpanShape, spans: number, connections: number) {
+  const url = new URL(baseUrl);
+  url.searchParams.set("schema", schema);
+  const pool = createPool(url.toString(), { max: Math.max(2, connections), applicationName: "breakwater-bench-storage" });
+  try {
+    await migrate(pool);
+    const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
+    const templates = Array.from({ length: TEMPLATES }, (_, i) => buildTemplate(shape, i, startNs));
+    const writer = new SpanWriter(pool, { connections, batchMaxWaitMs: 5 });
+    writer.start();
+    const requests = Math.ceil(spans / SPANS_PER_REQUEST);
+    const inFlight = 16;
+    for (let sent = 0; sent < requests; sent += inFlight) {
+      const wave = [];
+      for (let i = sent; i < Math.min(requests, sent + inFlight); i++) {
+        const counter = sendCounter++;
+        const body = stampedBody(templates[counter % templates.length], counter, elapsedNs());
+        wave.push(writer.submit(decodeTraceRequest(body, "protobuf", { maxAttributeValueLength: 16_384 })));
+      }
+      await Promise.all(wave);
+    }
+    await writer.close();
+    const ours = await measureStorage(pool);
+    const naive = await measureNaiveStorage(pool, spans);
+    return { shape, ours, naive };
+  } finally {
+    await pool.end();
+  }
+}
+
 // --- report ------------------------------------------------------------------------------------
 
 function percentile(values: number[], p: number): number {
@@ -578,11 +752,13 @@ async function main(): Promise<void> {
   const baseUrl = parseDatabaseUrl(env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test").connectionString;
   const connections = env.BREAKWATER_WRITER_CONNECTIONS;
   const schema = `bench_${randomBytes(4).toString("hex")}`;
+  const storageSchemas = SHAPES.map((shape) => `${schema}_${shape}`);
   const scratchUrl = new URL(baseUrl);
   scratchUrl.searchParams.set("schema", schema);
+  const shape = options.shape;
 
   const admin = createPool(baseUrl, { max: 1, applicationName: "breakwater-bench-admin" });
-  await admin.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+  for (const name of [schema, ...storageSchemas]) await admin.query(`CREATE SCHEMA ${quoteIdent(name)}`);
   const pool = createPool(scratchUrl.toString(), { max: Math.max(2, connections), applicationName: "breakwater-bench" });
   let server: ServerProcess | undefined;
   const interrupt = () => {
@@ -594,72 +770,97 @@ async function main(): Promise<void> {
     const pgVersion = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0].server_version;
     const nowMs = Date.now();
     const startNs = BigInt(nowMs - 60_000) * 1_000_000n;
-    const templates = Array.from({ length: TEMPLATES }, (_, i) => buildTemplate(i, startNs));
+    const templates = Array.from({ length: TEMPLATES }, (_, i) => buildTemplate(shape, i, startNs));
     const avgBody = templates.reduce((sum, t) => sum + t.body.length, 0) / templates.length;
+    const clientCounts = options.clients;
 
     console.log(
-      `bench:ingest — node ${process.version}, PostgreSQL ${pgVersion}, schema ${schema}, ${options.clients} clients, ` +
-        `${SPANS_PER_REQUEST} spans/request (${fmt(avgBody / 1024, 1)} KiB protobuf), writer connections ${connections}, ` +
-        `batch ≤ ${env.BREAKWATER_BATCH_MAX_SPANS} spans / ${env.BREAKWATER_BATCH_MAX_WAIT_MS} ms`,
+      `bench:ingest — node ${process.version}, PostgreSQL ${pgVersion}, schema ${schema}, ` +
+        `writer connections ${connections}, batch ≤ ${env.BREAKWATER_BATCH_MAX_SPANS} spans / ${env.BREAKWATER_BATCH_MAX_WAIT_MS} ms`,
+    );
+    console.log(`throughput shape: ${shape} — ${SHAPE_DESCRIPTIONS[shape]}`);
+    console.log(
+      `clients: ${clientCounts.join(", ")} (closed loop), ${SPANS_PER_REQUEST} spans/request (${fmt(avgBody / 1024, 1)} KiB protobuf)`,
     );
 
     // 1. Raw COPY into fresh partitions: the ceiling, measured before anything else ran.
-    console.log(`… raw COPY on ${connections} connections for ${options.copySeconds} s`);
+    console.log(`… raw COPY (${shape}) on ${connections} connections for ${options.copySeconds} s`);
     const copyTemplate = buildCopyTemplate(templates, env.BREAKWATER_BATCH_MAX_SPANS, nowMs);
     await checkpoint(pool);
     const rawCopy = await runRawCopy(pool, copyTemplate, connections, options.copySeconds);
     await pool.query("TRUNCATE spans, services, operations");
     await checkpoint(pool);
 
-    // 2–3. End to end, then paced, against one server process.
+    // 2–3. End to end (once per client count), then paced, against one server process.
     server = await startServerProcess(scratchUrl.toString(), options.cpuProf);
-    console.log(`… end to end, saturated: ${options.warmup} s warm-up + ${options.seconds} s`);
-    const saturated = await runSaturated(server.port, templates, options.clients, options.warmup, options.seconds);
-    console.log(`… paced at ${fmt(options.pacedRate)} spans/s for ${options.pacedSeconds} s`);
+    const saturatedRuns: { clients: number; result: LoadResult }[] = [];
+    for (const clients of clientCounts) {
+      console.log(`… end to end (${shape}), ${clients} clients saturated: ${options.warmup} s warm-up + ${options.seconds} s`);
+      saturatedRuns.push({ clients, result: await runSaturated(server.port, templates, clients, options.warmup, options.seconds) });
+    }
+    console.log(`… paced (${shape}) at ${fmt(options.pacedRate)} spans/s for ${options.pacedSeconds} s`);
     const paced = await runPaced(server.port, templates, options.pacedRate, options.pacedSeconds);
     const peakRss = server.child.pid === undefined ? undefined : peakRssBytes(server.child.pid);
     await server.stop();
     server = undefined;
 
-    // 4. Storage, on what the server stored.
-    console.log("… VACUUM ANALYZE and storage");
-    const storage = await measureStorage(pool);
-    const naive = await measureNaiveStorage(pool, 200_000);
+    // 4. Storage for every shape, ours and naive on the same rows.
+    const storage = [];
+    for (let i = 0; i < SHAPES.length; i++) {
+      console.log(`… storage (${SHAPES[i]}): ${fmt(options.storageSpans)} spans through the writer, VACUUM ANALYZE`);
+      storage.push(await measureShapeStorage(baseUrl, storageSchemas[i], SHAPES[i], options.storageSpans, connections));
+    }
 
-    const e2eRate = saturated.acknowledgedSpans / saturated.seconds;
-    const ratio = e2eRate / rawCopy.rowsPerSecond;
     const pacedAchieved = paced.acknowledgedSpans / paced.seconds;
-    const rows: [string, string, string][] = [
-      ["end-to-end OTLP/HTTP protobuf", `${fmt(e2eRate)} spans/s`, "≥ 25,000"],
-      ["  requests (status × count)", statusSummary(saturated.statuses), ""],
-      ["  request latency p50 / p99", `${fmt(percentile(saturated.latenciesMs, 50), 1)} / ${fmt(percentile(saturated.latenciesMs, 99), 1)} ms`, ""],
-      [`raw COPY, ${connections} connections`, `${fmt(rawCopy.rowsPerSecond)} spans/s`, ""],
-      ["end-to-end ÷ raw COPY", fmt(ratio, 2), "≥ 0.60"],
-      [`paced ${fmt(options.pacedRate)} spans/s: achieved`, `${fmt(pacedAchieved)} spans/s (${statusSummary(paced.statuses)})`, ""],
+    const rows: [string, string, string][] = [];
+    for (const { clients, result } of saturatedRuns) {
+      const e2eRate = result.acknowledgedSpans / result.seconds;
+      rows.push(
+        [`end-to-end OTLP/HTTP protobuf [${shape}], ${clients} clients`, `${fmt(e2eRate)} spans/s`, "≥ 25,000"],
+        ["  requests (status × count)", statusSummary(result.statuses), ""],
+        ["  request latency p50 / p99", `${fmt(percentile(result.latenciesMs, 50), 1)} / ${fmt(percentile(result.latenciesMs, 99), 1)} ms`, ""],
+        [`  end-to-end ÷ raw COPY`, fmt(e2eRate / rawCopy.rowsPerSecond, 2), "≥ 0.60"],
+      );
+    }
+    rows.push(
+      [`raw COPY [${shape}], ${connections} connections`, `${fmt(rawCopy.rowsPerSecond)} spans/s`, ""],
+      [`paced ${fmt(options.pacedRate)} spans/s [${shape}]: achieved`, `${fmt(pacedAchieved)} spans/s (${statusSummary(paced.statuses)})`, ""],
       ["  ack latency p50 / p99", `${fmt(percentile(paced.latenciesMs, 50), 1)} / ${fmt(percentile(paced.latenciesMs, 99), 1)} ms`, "p99 < 250 ms"],
       ["server peak RSS", peakRss === undefined ? "n/a" : `${fmt(peakRss / 1024 / 1024)} MiB`, ""],
-      ["bytes on disk per span", `${fmt(storage.bytesPerSpan, 1)} (${fmt(storage.spans)} spans, ${fmt(storage.bytes / 1024 / 1024, 1)} MiB)`, "≤ 350"],
-      ["  naive row (resource copied)", `${fmt(naive.bytesPerSpan, 1)} (${fmt(naive.spans)} spans)`, ""],
-      ["  stored ÷ naive", fmt(storage.bytesPerSpan / naive.bytesPerSpan, 2), ""],
-    ];
+    );
+    for (const { shape: storedShape, ours, naive } of storage) {
+      rows.push(
+        [`bytes on disk per span [${storedShape}]`, `${fmt(ours.bytesPerSpan, 1)} (${fmt(ours.spans)} spans, ${fmt(ours.bytes / 1024 / 1024, 1)} MiB)`, "≤ 350"],
+        [`  naive row (resource copied) [${storedShape}]`, `${fmt(naive.bytesPerSpan, 1)} (${fmt(naive.spans)} spans)`, ""],
+        ["  stored ÷ naive", fmt(ours.bytesPerSpan / naive.bytesPerSpan, 2), ""],
+      );
+    }
     const width = Math.max(...rows.map((r) => r[0].length));
     const valueWidth = Math.max(...rows.map((r) => r[1].length));
     console.log("");
     console.log(`${"measure".padEnd(width)}  ${"result".padEnd(valueWidth)}  target`);
     console.log(`${"-".repeat(width)}  ${"-".repeat(valueWidth)}  ------`);
     for (const [label, value, target] of rows) console.log(`${label.padEnd(width)}  ${value.padEnd(valueWidth)}  ${target}`);
+    console.log("");
+    for (const s of SHAPES) console.log(`shape ${s}: ${SHAPE_DESCRIPTIONS[s]}`);
     if (paced.late > 0) console.log(`(paced sender fell behind schedule ${paced.late} times)`);
+    console.log(
+      `Closed-loop throughput depends on the client count (fewer clients leave the writer idle between acks); ` +
+        `sweep with --clients 8,16,32; --shape heavy|reference picks the throughput shape.`,
+    );
     if (options.cpuProf) console.log(`server CPU profile written to ${path.join(repoRoot, ".data", "profiles")}`);
   } finally {
     process.off("SIGINT", interrupt);
     await server?.stop().catch(() => undefined);
     await pool.end();
     if (options.keepSchema) {
-      console.log(`scratch schema ${schema} kept; drop it when done`);
+      console.log(`scratch schemas ${[schema, ...storageSchemas].join(", ")} kept; drop them when done`);
     } else {
-      await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch((error: unknown) => {
-        console.error(`could not drop scratch schema ${schema}: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      for (const name of [schema, ...storageSchemas]) {
+        await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(name)} CASCADE`).catch((error: unknown) => {
+          console.error(`could not drop scratch schema ${name}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
     }
     await admin.end();
   }
