@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  PARTITION_LOCK_KEY,
+  RETENTION_DROP_MARK,
   ensurePartitions,
   ensureSpanPartitions,
   ensureUpcomingPartitions,
+  forgetKnownPartitions,
   runRetention,
   type PartitionedTableSpec,
 } from "@/lib/db/partitions";
@@ -203,9 +206,16 @@ describe("retention", () => {
 
   it("finishes a drop that was interrupted after or during the detach", async () => {
     const db = await freshDb();
-    await ensureSpanPartitions(db.pool, [NOW - 10 * HOUR, NOW - 9 * HOUR, NOW]);
-    // Interrupted between DETACH and DROP: a plain table left with a partition's name.
-    await db.pool.query("ALTER TABLE spans DETACH PARTITION spans_p2026112109");
+    await ensureSpanPartitions(db.pool, [NOW - 10 * HOUR, NOW - 9 * HOUR, NOW - HOUR, NOW - 12 * HOUR, NOW]);
+    // Interrupted between DETACH and DROP (retention marks before it detaches): plain tables
+    // left with a partition's name, one past the retention and one within it (a drop under
+    // the storage cap). Both go: retention had decided to drop them.
+    for (const name of ["spans_p2026112109", "spans_p2026112118"]) {
+      await db.pool.query(`COMMENT ON TABLE ${name} IS '${RETENTION_DROP_MARK}'`);
+      await db.pool.query(`ALTER TABLE spans DETACH PARTITION ${name}`);
+    }
+    // Detached by someone else (no mark): not ours, left alone even past the retention.
+    await db.pool.query("ALTER TABLE spans DETACH PARTITION spans_p2026112107");
 
     // Interrupted during DETACH CONCURRENTLY: an open transaction on spans makes it wait,
     // the timeout cancels it, and the partition is left "detach pending".
@@ -229,13 +239,82 @@ describe("retention", () => {
     expect(pending).toEqual([{ inhdetachpending: true }]);
 
     const result = await runRetention(db.pool, { spanRetentionHours: 2, rollupRetentionDays: 30, nowMs: NOW });
-    expect(result.dropped.sort()).toEqual(["spans_p2026112109", "spans_p2026112110"]);
-    const { rows } = await db.pool.query("SELECT relname FROM pg_class WHERE relname IN ('spans_p2026112109', 'spans_p2026112110')");
-    expect(rows).toEqual([]);
+    expect(result.dropped.sort()).toEqual(["spans_p2026112109", "spans_p2026112110", "spans_p2026112118"]);
+    const { rows } = await db.pool.query<{ relname: string }>(
+      `SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+          AND relname IN ('spans_p2026112107', 'spans_p2026112109', 'spans_p2026112110', 'spans_p2026112118')`,
+    );
+    expect(rows).toEqual([{ relname: "spans_p2026112107" }]);
     // Session settings used by retention do not leak into the pool.
     const { rows: settings } = await db.pool.query<{ lt: string; st: string }>(
       "SELECT current_setting('lock_timeout') AS lt, current_setting('statement_timeout') AS st",
     );
     expect(settings).toEqual([{ lt: "0", st: "0" }]);
+  });
+
+  it("does not bring back the rows of a drop interrupted between DETACH and DROP", async () => {
+    const db = await freshDb();
+    const oldHour = Date.UTC(2026, 10, 21, 17);
+    await ensureSpanPartitions(db.pool, [oldHour, NOW]);
+    await insertSpans(db, oldHour, 50, "old");
+
+    // Interrupt retention between its DETACH and its DROP: the real half-done state, not a
+    // hand-made one. The final DROP takes ensure's advisory lock; while we hold it, the DROP
+    // waits there and we cancel it.
+    const holder = await db.pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [PARTITION_LOCK_KEY, `${db.schema}.spans`]);
+      // The storage cap drops everything before the current hour: 17:00 goes.
+      const retention = runRetention(db.pool, { spanRetentionHours: 48, rollupRetentionDays: 30, spanStorageLimitBytes: 1, nowMs: NOW });
+      const settled = retention.then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      const deadline = Date.now() + 20_000;
+      let cancelled = false;
+      while (!cancelled && Date.now() < deadline) {
+        // From another connection: inside the holder's transaction pg_stat_activity is a snapshot.
+        const { rows } = await db.pool.query<{ cancelled: boolean }>(
+          `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
+            WHERE application_name = current_setting('application_name') AND pid <> pg_backend_pid()
+              AND wait_event = 'advisory' AND query LIKE '%pg_advisory_xact_lock%'`,
+        );
+        cancelled = rows.some((row) => row.cancelled);
+        if (!cancelled) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(cancelled).toBe(true);
+      expect((await settled)?.message).toMatch(/canceling statement due to user request/);
+      await holder.query("COMMIT");
+    } finally {
+      holder.release();
+    }
+    const { rows: leftover } = await db.pool.query<{ attached: boolean; n: string }>(
+      "SELECT (SELECT relispartition FROM pg_class WHERE oid = 'spans_p2026112117'::regclass) AS attached, count(*) AS n FROM spans_p2026112117",
+    );
+    expect(leftover).toEqual([{ attached: false, n: "50" }]);
+
+    // A late span for 17:00 arrives: ensure makes a fresh, empty partition for it.
+    await ensureSpanPartitions(db.pool, [oldHour]);
+    expect((await spanPartitions(db)).map((p) => p.name)).toEqual(["spans_p2026112117", "spans_p2026112119"]);
+    await insertSpans(db, oldHour, 1, "new");
+    const { rows } = await db.pool.query<{ tag: string; n: string }>(
+      "SELECT left(attributes->>'pad', 3) AS tag, count(*) AS n FROM spans GROUP BY 1 ORDER BY 1",
+    );
+    expect(rows).toEqual([{ tag: "new", n: "1" }]);
+    const { rows: comment } = await db.pool.query("SELECT obj_description('spans_p2026112117'::regclass, 'pg_class') AS c");
+    expect(comment).toEqual([{ c: null }]);
+  });
+
+  it("refuses to adopt a detached table that retention did not mark, and leaves it intact", async () => {
+    const db = await freshDb();
+    await ensureSpanPartitions(db.pool, [NOW]);
+    await insertSpans(db, Date.UTC(2026, 10, 21, 19), 3, "kept");
+    await db.pool.query("ALTER TABLE spans DETACH PARTITION spans_p2026112119");
+    forgetKnownPartitions();
+    await expect(ensureSpanPartitions(db.pool, [NOW])).rejects.toThrow(/spans_p2026112119 exists but is not a partition of "spans"/);
+    const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM spans_p2026112119");
+    expect(rows).toEqual([{ n: "3" }]);
+    expect(await spanPartitions(db)).toEqual([]);
   });
 });

@@ -9,15 +9,33 @@
  *   (compatible with reads and writes). The table is empty, so the attach scan is instant.
  * - Retention uses `DETACH PARTITION … CONCURRENTLY` then `DROP TABLE`, for the same reason
  *   (a plain DROP of a partition locks the parent exclusively). Never DELETE.
+ *
+ * A drop is not atomic: a crash between DETACH and DROP leaves a standalone table with a
+ * partition's name, still holding the rows retention meant to remove. Retention therefore
+ * marks a partition (a table comment, RETENTION_DROP_MARK) before detaching it. A marked
+ * standalone table is a leftover: ensure drops it and creates an empty partition instead of
+ * re-attaching it, and the next retention run drops it whatever its age. ensure creates and
+ * attaches in one transaction, so no session ever sees a partition of ours half created.
  */
 import type pg from "pg";
 import { quoteIdent } from "@/lib/db/pool";
 
+/** A SQL string literal (for statements that take no parameters, such as COMMENT). */
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** First key of the two-key advisory locks used here; the second is a hash of schema.table. */
-const PARTITION_LOCK_KEY = 1651994721; // "bwpa"
+/**
+ * First key of the two-key advisory locks used here; the second is hashtext('schema.table')
+ * (ensure, and retention's final DROP) or hashtext('retention:schema.table') (a retention run).
+ */
+export const PARTITION_LOCK_KEY = 1651994721; // "bwpa"
+
+/** Comment retention puts on a partition before detaching it: "this table is being dropped". */
+export const RETENTION_DROP_MARK = "breakwater: dropped by retention";
 
 export type PartitionUnit = "hour" | "day";
 
@@ -106,8 +124,10 @@ export function forgetKnownPartitions(): void {
 
 /**
  * Makes sure `table` has a partition for each range start given. Idempotent and safe under
- * concurrency (an advisory lock serializes creators; existing partitions are skipped). Runs
- * its own transaction on the connection, so a PoolClient passed in must not be inside one.
+ * concurrency (an advisory lock serializes creators; existing partitions are skipped). A
+ * leftover of an interrupted retention drop is dropped and replaced by an empty partition;
+ * any other table in the way is an error. Runs its own transaction on the connection, so a
+ * PoolClient passed in must not be inside one.
  */
 export async function ensurePartitions(client: Queryable, table: string, unit: PartitionUnit, startsMs: Iterable<number>): Promise<void> {
   const cache = getCache(client);
@@ -128,16 +148,32 @@ export async function ensurePartitions(client: Queryable, table: string, unit: P
     await connection.query("SET LOCAL lock_timeout = '10s'");
     const parent = await resolveParent(connection, table);
     await connection.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [PARTITION_LOCK_KEY, `${parent.schema}.${table}`]);
-    const existing = new Set((await listPartitions(connection, parent.oid)).map((p) => p.name));
+    const existing = new Map((await listPartitions(connection, parent.oid)).map((p) => [p.name, p.detachPending]));
+    const standalone = new Map((await listStandaloneTables(connection, parent.schema, table)).map((t) => [t.name, t.markedForDrop]));
     const qualifiedParent = `${quoteIdent(parent.schema)}.${quoteIdent(table)}`;
     for (const [name, start] of wanted) {
-      if (existing.has(name)) continue;
+      const detachPending = existing.get(name);
+      if (detachPending !== undefined) {
+        // Being detached by retention: rows for it fail until the drop finishes and a later
+        // call creates it afresh, so do not remember it as present.
+        if (detachPending) wanted.delete(name);
+        continue;
+      }
       const qualified = `${quoteIdent(parent.schema)}.${quoteIdent(name)}`;
+      const markedForDrop = standalone.get(name);
+      if (markedForDrop === false) {
+        throw new Error(
+          `${parent.schema}.${name} exists but is not a partition of "${table}" and was not detached by retention; ` +
+            "refusing to attach its rows or drop it (rename or drop it by hand)",
+        );
+      }
+      // A retention drop interrupted after DETACH: its rows were meant to go. Re-attaching
+      // would bring them back (and they would count against the storage cap again).
+      if (markedForDrop === true) await connection.query(`DROP TABLE ${qualified}`);
       const from = new Date(start).toISOString();
       const to = new Date(start + UNIT_MS[unit]).toISOString();
-      // IF NOT EXISTS: a table of that name left detached (retention interrupted) is re-attached.
       await connection.query(
-        `CREATE TABLE IF NOT EXISTS ${qualified} (LIKE ${qualifiedParent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)`,
+        `CREATE TABLE ${qualified} (LIKE ${qualifiedParent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)`,
       );
       await connection.query(`ALTER TABLE ${qualifiedParent} ATTACH PARTITION ${qualified} FOR VALUES FROM ('${from}') TO ('${to}')`);
     }
@@ -199,14 +235,41 @@ async function listPartitions(client: Queryable, parentOid: number): Promise<Par
   return rows.map((row) => ({ name: row.name, bytes: Number(row.bytes), detachPending: row.detach_pending }));
 }
 
-/** Tables named like our partitions but not attached (a drop interrupted between detach and drop). */
-async function listDetachedLeftovers(client: Queryable, schema: string, table: string): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+/**
+ * Plain tables named like our partitions but not attached, and whether retention marked them
+ * (a drop interrupted between DETACH and DROP). Unmarked ones are not ours to touch.
+ */
+async function listStandaloneTables(client: Queryable, schema: string, table: string): Promise<{ name: string; markedForDrop: boolean }[]> {
+  const { rows } = await client.query<{ name: string; marked: boolean }>(
+    `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') IS NOT DISTINCT FROM $3 AS marked
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname LIKE $2 AND NOT c.relispartition`,
-    [schema, `${table.replaceAll("_", "\\_")}\\_p%`],
+    [schema, `${table.replaceAll("_", "\\_")}\\_p%`, RETENTION_DROP_MARK],
   );
-  return rows.map((row) => row.name);
+  return rows.map((row) => ({ name: row.name, markedForDrop: row.marked }));
+}
+
+/**
+ * Drops `name` if it is still a standalone table marked by retention. Holds ensure's advisory
+ * lock, so it cannot drop a partition that ensure has just created under the same name.
+ */
+async function dropMarkedLeftover(client: pg.PoolClient, schema: string, table: string, name: string): Promise<boolean> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [PARTITION_LOCK_KEY, `${schema}.${table}`]);
+    const { rows } = await client.query(
+      `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r' AND NOT c.relispartition
+          AND obj_description(c.oid, 'pg_class') = $3`,
+      [schema, name, RETENTION_DROP_MARK],
+    );
+    if (rows.length > 0) await client.query(`DROP TABLE ${quoteIdent(schema)}.${quoteIdent(name)}`);
+    await client.query("COMMIT");
+    return rows.length > 0;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }
 
 // --- retention ---------------------------------------------------------------------------------
@@ -274,13 +337,17 @@ async function retainTable(
 
   const drop = async (partition: PartitionInfo) => {
     const qualified = `${quoteIdent(parent.schema)}.${quoteIdent(partition.name)}`;
-    if (partition.detachPending) {
-      await client.query(`ALTER TABLE ${qualifiedParent} DETACH PARTITION ${qualified} FINALIZE`);
-    } else {
-      await client.query(`ALTER TABLE ${qualifiedParent} DETACH PARTITION ${qualified} CONCURRENTLY`);
+    // Mark first, so that if we stop after DETACH the table is known to be a leftover.
+    // COMMENT takes SHARE UPDATE EXCLUSIVE on the partition only: reads and writes go on.
+    await client.query(`COMMENT ON TABLE ${qualified} IS ${quoteLiteral(RETENTION_DROP_MARK)}`);
+    try {
+      const mode = partition.detachPending ? "FINALIZE" : "CONCURRENTLY";
+      await client.query(`ALTER TABLE ${qualifiedParent} DETACH PARTITION ${qualified} ${mode}`);
+    } finally {
+      // Even a failed DETACH CONCURRENTLY may have left it detach-pending (not routable).
+      forgetKnownPartitions();
     }
-    await client.query(`DROP TABLE IF EXISTS ${qualified}`);
-    dropped.push(partition.name);
+    if (await dropMarkedLeftover(client, parent.schema, spec.table, partition.name)) dropped.push(partition.name);
   };
 
   const partitions = (await listPartitions(client, parent.oid))
@@ -295,13 +362,10 @@ async function retainTable(
     else kept.push(partition);
   }
 
-  // Leftovers of an interrupted drop (detached, not dropped) that are past retention.
-  for (const name of await listDetachedLeftovers(client, parent.schema, spec.table)) {
-    const startMs = parsePartitionName(spec.table, spec.unit, name);
-    if (startMs !== undefined && startMs + unitMs <= cutoff) {
-      await client.query(`DROP TABLE IF EXISTS ${quoteIdent(parent.schema)}.${quoteIdent(name)}`);
-      dropped.push(name);
-    }
+  // Leftovers of an interrupted drop (marked, detached, not dropped), whatever their age:
+  // retention decided to drop them (maybe under the storage cap), so the decision stands.
+  for (const { name, markedForDrop } of await listStandaloneTables(client, parent.schema, spec.table)) {
+    if (markedForDrop && (await dropMarkedLeftover(client, parent.schema, spec.table, name))) dropped.push(name);
   }
 
   // 2. Size: oldest first, until the remaining partitions fit under the cap.
