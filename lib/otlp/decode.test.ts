@@ -117,6 +117,55 @@ describe("OTLP/JSON decoding", () => {
     });
   });
 
+  it("keeps 19-digit int64 numbers exact (JSON.parse alone would round them to a double)", () => {
+    // JSON.stringify cannot write these numbers exactly, so they go in as text.
+    const body = JSON.stringify(
+      jsonRequest([
+        jsonSpan({
+          startTimeUnixNano: "@1763700000123456999",
+          endTimeUnixNano: "@1763700000123457001",
+          events: [{ timeUnixNano: "@1763700000123456998", name: "e" }],
+          attributes: [
+            { key: "beyond.2^53", value: { intValue: "@9007199254740993" } },
+            { key: "int64.max", value: { intValue: "@9223372036854775807" } },
+            { key: "int64.min", value: { intValue: "@-9223372036854775808" } },
+            { key: "safe", value: { intValue: "@9007199254740991" } },
+            // Not an int64 field: a double stays a (rounded) number.
+            { key: "double", value: { doubleValue: "@12345678901234567890" } },
+          ],
+        }),
+      ]),
+    ).replace(/"@(-?\d+)"/g, "$1");
+    expect(body).toContain('"startTimeUnixNano":1763700000123456999');
+    const [span] = decodeTraceRequest(new TextEncoder().encode(body), "json", OPTIONS).spans;
+    expect(span.startTimeUnixNano).toBe(1763700000123456999n);
+    expect(span.durationNs).toBe(2n);
+    expect(span.events?.[0].timeUnixNano).toBe("1763700000123456998");
+    expect(span.attributes).toEqual({
+      "beyond.2^53": "9007199254740993",
+      "int64.max": "9223372036854775807",
+      "int64.min": "-9223372036854775808",
+      safe: 9007199254740991,
+      double: 12345678901234567890,
+    });
+  });
+
+  it("keeps a 2 ns duration between 19-digit number timestamps, and accepts the uint64 maximum as a number", () => {
+    const body = (start: string, end: string) =>
+      new TextEncoder().encode(
+        JSON.stringify(jsonRequest([jsonSpan({ startTimeUnixNano: "@s", endTimeUnixNano: "@e" })]))
+          .replace('"@s"', start)
+          .replace('"@e"', end),
+      );
+    const [span] = decodeTraceRequest(body("1763700000000000001", "1763700000000000003"), "json", OPTIONS).spans;
+    expect(span.startTimeUnixNano).toBe(1763700000000000001n);
+    expect(span.durationNs).toBe(2n);
+    // 2^64 - 1 rounds to 2^64 as a double, which is out of range: exact digits make it valid.
+    const [max] = decodeTraceRequest(body("18446744073709551615", "18446744073709551615"), "json", OPTIONS).spans;
+    expect(max.startTimeUnixNano).toBe(18446744073709551615n);
+    expectDecodeError(() => decodeTraceRequest(body("18446744073709551616", "0"), "json", OPTIONS), /startTimeUnixNano/);
+  });
+
   it("ignores unknown fields at every level", () => {
     const batch = decodeJson({
       extra: 1,

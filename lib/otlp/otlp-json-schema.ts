@@ -4,7 +4,7 @@ import type { RawAnyValue, RawKeyValue, RawTraceRequest } from "./raw-request";
 /**
  * OTLP/JSON for ExportTraceServiceRequest: the proto3 JSON mapping as the OTLP spec restricts
  * it. Keys are lowerCamelCase; trace/span ids are hex (not base64); 64-bit integers are
- * decimal strings or numbers; enums are integers only; bytes values are base64; null means
+ * decimal strings or numbers (numbers beyond ±2^53 are kept exact, see decodeJson); enums are integers only; bytes values are base64; null means
  * "not set"; unknown fields are ignored at every level (stripped by z.object).
  *
  * Leaf types are z.custom predicates: one function call per value, with a message that names
@@ -22,8 +22,18 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
+/**
+ * Set when an int64/uint64 field held a JSON number that is not a safe integer: JSON.parse
+ * rounded it to a double, so decodeJson parses the text again keeping those digits exact.
+ * Validation is synchronous, so one module-level flag serves every request.
+ */
+export const jsonInt64Precision = { lost: false };
+
 function isInt64(value: unknown): value is string | number {
-  if (typeof value === "number") return Number.isInteger(value) && value >= -TWO_POW_63 && value < TWO_POW_63;
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) jsonInt64Precision.lost = true;
+    return Number.isInteger(value) && value >= -TWO_POW_63 && value < TWO_POW_63;
+  }
   if (typeof value !== "string" || !INT_RE.test(value)) return false;
   if (value.length < 19) return true;
   const big = BigInt(value);
@@ -31,7 +41,10 @@ function isInt64(value: unknown): value is string | number {
 }
 
 function isUint64(value: unknown): value is string | number {
-  if (typeof value === "number") return Number.isInteger(value) && value >= 0 && value < TWO_POW_64;
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) jsonInt64Precision.lost = true;
+    return Number.isInteger(value) && value >= 0 && value < TWO_POW_64;
+  }
   if (typeof value !== "string" || !UINT_RE.test(value)) return false;
   return value.length < 20 || BigInt(value) <= UINT64_MAX;
 }
