@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { from as copyFrom } from "pg-copy-streams";
 import {
   PARTITION_LOCK_KEY,
   RETENTION_DROP_MARK,
@@ -6,6 +7,7 @@ import {
   ensureSpanPartitions,
   ensureUpcomingPartitions,
   forgetKnownPartitions,
+  isMissingPartitionError,
   runRetention,
   type PartitionedTableSpec,
 } from "@/lib/db/partitions";
@@ -316,5 +318,57 @@ describe("retention", () => {
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM spans_p2026112119");
     expect(rows).toEqual([{ n: "3" }]);
     expect(await spanPartitions(db)).toEqual([]);
+  });
+});
+
+describe("missing partitions (another process dropped one this process has cached)", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("fail with an error isMissingPartitionError recognizes, for INSERT and COPY; forget + ensure recovers", async () => {
+    await ensureSpanPartitions(db.pool, [NOW]);
+    // Dropped behind this process's back (plain SQL does not touch the in-memory cache).
+    await db.pool.query("ALTER TABLE spans DETACH PARTITION spans_p2026112119; DROP TABLE spans_p2026112119");
+    await ensureSpanPartitions(db.pool, [NOW]); // cached: no-op
+
+    const insertError = await insertSpans(db, NOW, 1).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(insertError?.message).toMatch(/no partition of relation "spans" found for row/);
+    expect(isMissingPartitionError(insertError)).toBe(true);
+
+    const client = await db.pool.connect();
+    try {
+      const stream = client.query(copyFrom("COPY spans (start_time, duration_ns, resource_id, trace_id, kind, status_code, span_id, service_name, name) FROM STDIN"));
+      const copyError = await new Promise<Error | undefined>((resolve) => {
+        stream.on("error", resolve);
+        stream.on("finish", () => resolve(undefined));
+        stream.end("2026-11-21 19:30:00+00\t1\t1\t00000000-0000-0000-0000-000000000001\t1\t0\t\\x01\tsvc\top\n");
+      });
+      expect(isMissingPartitionError(copyError)).toBe(true);
+    } finally {
+      client.release();
+    }
+
+    // A CHECK constraint violation shares the SQLSTATE but is not a missing partition.
+    await db.pool.query("CREATE TABLE checked (x int CHECK (x > 0))");
+    const checkError = await db.pool.query("INSERT INTO checked VALUES (-1)").then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect((checkError as { code?: string } | undefined)?.code).toBe("23514");
+    expect(isMissingPartitionError(checkError)).toBe(false);
+
+    forgetKnownPartitions();
+    await ensureSpanPartitions(db.pool, [NOW]);
+    await insertSpans(db, NOW, 1);
+    const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM spans");
+    expect(rows).toEqual([{ n: "1" }]);
   });
 });

@@ -37,6 +37,9 @@ export const PARTITION_LOCK_KEY = 1651994721; // "bwpa"
 /** Comment retention puts on a partition before detaching it: "this table is being dropped". */
 export const RETENTION_DROP_MARK = "breakwater: dropped by retention";
 
+/** SQLSTATE of "no partition of relation … found for row" (also of CHECK violations). */
+const CHECK_VIOLATION = "23514";
+
 export type PartitionUnit = "hour" | "day";
 
 export type RetentionOptions = {
@@ -120,6 +123,17 @@ function getCache(key: object): Set<string> {
 /** Forget every cached partition (call after dropping partitions by other means). */
 export function forgetKnownPartitions(): void {
   cacheGeneration++;
+}
+
+/**
+ * True for PostgreSQL's "no partition of relation … found for row": a row's hour has no
+ * attached partition, e.g. because another process's retention dropped one this process still
+ * has cached. (A CHECK constraint violation has the same SQLSTATE but names its constraint.)
+ * Recovery: forgetKnownPartitions(), ensure the hours again, retry the write once.
+ */
+export function isMissingPartitionError(error: unknown): boolean {
+  const fields = error as { code?: unknown; constraint?: unknown } | null;
+  return typeof fields === "object" && fields !== null && fields.code === CHECK_VIOLATION && fields.constraint === undefined;
 }
 
 /**
