@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import zlib from "node:zlib";
@@ -67,6 +68,28 @@ function request(
     if (options.write) options.write(req);
     else req.end(options.body);
   });
+}
+
+/**
+ * Random characters from 1- to 4-byte UTF-8 ranges (ASCII, Latin/Greek, CJK, emoji), at least
+ * `bytes` UTF-8 bytes long: incompressible, so PostgreSQL cannot squeeze it into an index row.
+ */
+function randomText(bytes: number): string {
+  const ranges = [
+    [0x21, 0x7e],
+    [0xa1, 0x7ff],
+    [0x4e00, 0x9fff],
+    [0x1f600, 0x1f64f],
+  ] as const;
+  const parts: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const [low, high] = ranges[randomInt(ranges.length)];
+    const char = String.fromCodePoint(randomInt(low, high + 1));
+    parts.push(char);
+    size += Buffer.byteLength(char);
+  }
+  return parts.join("");
 }
 
 const PROTOBUF = { "content-type": "application/x-protobuf" };
@@ -208,6 +231,44 @@ describe("OTLP/HTTP receiver: accepted requests", () => {
     expect(reply.status).toBe(200);
     const { rows } = await db.pool.query("SELECT name, attributes FROM spans WHERE trace_id = $1::uuid", [span.traceId]);
     expect(rows).toEqual([{ name: "name", attributes: { key: "value" } }]);
+  });
+
+  it("stores a 100 KB random span name and a 10 KB service.name capped at 1024 UTF-8 bytes (not a 500)", async () => {
+    const traceId = randomTraceId();
+    const longName = randomText(100 * 1024);
+    const longService = randomText(10 * 1024);
+    const long = makeSpan({ traceId, name: longName });
+    const normal = makeSpan({ traceId });
+    for (const [format, body] of [
+      ["protobuf", protobufBody([long, normal], longService)],
+      ["json", jsonBody([makeSpan({ traceId, name: longName }), makeSpan({ traceId })], longService)],
+    ] as const) {
+      const reply = await request(standard.port, { headers: format === "json" ? JSON_TYPE : PROTOBUF, body });
+      expect(reply.status, reply.body.toString()).toBe(200);
+    }
+    const { rows } = await db.pool.query<{ name: string; service_name: string }>(
+      "SELECT name, service_name FROM spans WHERE trace_id = $1::uuid ORDER BY octet_length(name) DESC",
+      [traceId],
+    );
+    expect(rows).toHaveLength(4); // both spans of both requests
+    const [stored] = rows;
+    for (const [value, original] of [
+      [stored.name, longName],
+      [stored.service_name, longService],
+    ]) {
+      expect(Buffer.byteLength(value)).toBeLessThanOrEqual(1024);
+      expect(Buffer.byteLength(value)).toBeGreaterThan(1020);
+      expect(original.startsWith(value)).toBe(true);
+      expect(value.isWellFormed()).toBe(true);
+    }
+    expect(rows.every((row) => row.service_name === stored.service_name)).toBe(true);
+    const services = await db.pool.query("SELECT 1 FROM services WHERE name = $1", [stored.service_name]);
+    expect(services.rowCount).toBe(1);
+    const operations = await db.pool.query("SELECT 1 FROM operations WHERE service_name = $1 AND name = $2", [
+      stored.service_name,
+      stored.name,
+    ]);
+    expect(operations.rowCount).toBe(1);
   });
 
   it("caps a 1 MiB attribute value in storage", async () => {

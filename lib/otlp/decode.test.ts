@@ -378,6 +378,30 @@ describe("normalization (both formats)", () => {
         expect(batch.resources).toEqual([]);
       });
 
+      it("caps span and service names at 1024 UTF-8 bytes, never splitting a character", () => {
+        const utf8 = (text: string) => Buffer.byteLength(text);
+        const batch = decode(
+          [
+            span({ name: "a".repeat(100_000) }),
+            span({ spanId: id("eee19b7ec3c1b175"), name: "中".repeat(1000) }),
+            span({ spanId: id("eee19b7ec3c1b176"), name: `a${"😀".repeat(600)}` }),
+            span({ spanId: id("eee19b7ec3c1b177"), name: `${"\u0000".repeat(10)}${"b".repeat(1030)}` }),
+          ],
+          [serviceName("s".repeat(10_000))],
+        );
+        const names = batch.spans.map((item) => item.name);
+        expect(names[0]).toBe("a".repeat(1024));
+        expect(names[1]).toBe("中".repeat(341)); // 1023 bytes: a 342nd would need 1026
+        expect(names[2]).toBe(`a${"😀".repeat(255)}`); // 1021 bytes, no lone surrogate
+        expect(names[2].isWellFormed()).toBe(true);
+        expect(names[3]).toBe("b".repeat(1024)); // NUL bytes go before the cap
+        for (const name of names) expect(utf8(name)).toBeLessThanOrEqual(1024);
+        expect(batch.spans[0].serviceName).toBe("s".repeat(1024));
+        expect(batch.resources[0].serviceName).toBe("s".repeat(1024));
+        // The attribute keeps its own (attribute value) cap.
+        expect(batch.resources[0].attributes["service.name"]).toBe("s".repeat(1024));
+      });
+
       it("treats an all-zero parent span id as a root span", () => {
         const batch = decode([span({ parentSpanId: id("0000000000000000") })]);
         expect(batch.spans[0].parentSpanId).toBeUndefined();
@@ -518,6 +542,27 @@ describe("normalization (both formats)", () => {
       });
     });
   }
+
+  it("caps scope names and versions at 1024 UTF-8 bytes in both formats", () => {
+    const scope = { name: "n".repeat(5000), version: "é".repeat(600) };
+    const request = (ids: (hex: string) => unknown) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [serviceName("cart")] },
+          scopeSpans: [{ scope, spans: [{ ...jsonSpan(), traceId: ids(TRACE_ID), spanId: ids(SPAN_ID) }] }],
+        },
+      ],
+    });
+    const fromJson = decodeJson(request((hex) => hex));
+    const protobuf = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(request(hexBytes))).finish();
+    const fromProtobuf = decodeTraceRequest(protobuf, "protobuf", OPTIONS);
+    expect(fromProtobuf).toStrictEqual(decodeTraceRequestWithProtobufjs(protobuf, OPTIONS));
+    for (const batch of [fromJson, fromProtobuf]) {
+      expect(batch.scopes).toHaveLength(1);
+      expect(batch.scopes[0].name).toBe("n".repeat(1024));
+      expect(batch.scopes[0].version).toBe("é".repeat(512));
+    }
+  });
 
   it("replaces lone surrogates (JSON can carry them)", () => {
     const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE_ID}","spanId":"${SPAN_ID}","name":"a\\ud800b","attributes":[{"key":"k\\udc00","value":{"stringValue":"x\\ud83d"}}]}]}]}]}`;

@@ -24,7 +24,7 @@ import type {
   RawSpan,
   RawTraceRequest,
 } from "./raw-request";
-import { sanitizeString, sanitizeValueString } from "./sanitize-string";
+import { sanitizeNameString, sanitizeString, sanitizeValueString } from "./sanitize-string";
 import { canonicalJson, stableId } from "./stable-id";
 
 export type NormalizeOptions = {
@@ -44,6 +44,12 @@ export const NORMALIZE_LIMITS = {
   links: 128,
   valueDepth: 8,
   rejectionReasons: 10,
+  /**
+   * UTF-8 bytes of a span name, service name, scope name or version. Names are btree keys
+   * (operations_pkey holds service + span name) and PostgreSQL refuses index rows over 2704
+   * bytes; 1024 ASCII characters fit, while 1024 CJK characters (3072 bytes) did not (measured).
+   */
+  nameBytes: 1024,
 } as const;
 
 const UNKNOWN_SERVICE = "unknown_service";
@@ -77,7 +83,8 @@ export type NormalizeContext = {
  * - A resource without a non-empty string service.name gets serviceName "unknown_service".
  * - NUL bytes are removed from every string: names, keys, values, status message, trace_state, schema URLs.
  * - Lone UTF-16 surrogates are replaced by U+FFFD (String.prototype.toWellFormed); PostgreSQL jsonb rejects them.
- * - String attribute values (and the base64 text of bytes values) longer than maxAttributeValueLength UTF-16 code units are cut to that length, never splitting a surrogate pair; nothing else is length-capped.
+ * - String attribute values (and the base64 text of bytes values) longer than maxAttributeValueLength UTF-16 code units are cut to that length, never splitting a surrogate pair.
+ * - Span names, service names, scope names and scope versions are cut to 1024 UTF-8 bytes (so at most 1024 characters; they are index keys), never splitting a surrogate pair; no other string is length-capped.
  * - At most 128 attributes per span, event, link, resource and scope; extra ones are added to that item's droppedAttributesCount.
  * - At most 128 events and 128 links per span; extra ones are added to droppedEventsCount / droppedLinksCount.
  * - Array/kvlist attribute values nested more than 8 levels deep are replaced by null.
@@ -196,7 +203,10 @@ export function createResourceRecord(
   const serviceName = attributes["service.name"];
   const record: ResourceRecord = {
     id: stableId(`resource\n${key}`),
-    serviceName: typeof serviceName === "string" && serviceName.length > 0 ? serviceName : UNKNOWN_SERVICE,
+    serviceName:
+      typeof serviceName === "string" && serviceName.length > 0
+        ? sanitizeNameString(serviceName, NORMALIZE_LIMITS.nameBytes)
+        : UNKNOWN_SERVICE,
     attributes,
     droppedAttributesCount,
     schemaUrl,
@@ -214,8 +224,8 @@ export function createScopeRecord(
   rawSchemaUrl: string | null | undefined,
   ctx: NormalizeContext,
 ): ScopeRecord | undefined {
-  const name = sanitizeString(rawName ?? "");
-  const version = optionalString(rawVersion);
+  const name = sanitizeNameString(rawName ?? "", NORMALIZE_LIMITS.nameBytes);
+  const version = optionalName(rawVersion);
   const schemaUrl = optionalString(rawSchemaUrl);
   if (name === "" && version === undefined && attributes === undefined && dropped === 0 && schemaUrl === undefined) {
     return undefined;
@@ -353,7 +363,7 @@ export function assembleSpan(
   if (ctx.maxStartNs !== undefined && start > ctx.maxStartNs) return `start time ${start} ns is too far in the future`;
   const end = parts.end;
 
-  const name = sanitizeString(parts.name ?? "");
+  const name = sanitizeNameString(parts.name ?? "", NORMALIZE_LIMITS.nameBytes);
   return {
     traceId,
     spanId,
@@ -470,6 +480,12 @@ export function toCount(raw: RawCount | null | undefined): number {
 export function optionalString(raw: string | null | undefined): string | undefined {
   if (raw == null || raw.length === 0) return undefined;
   const text = sanitizeString(raw);
+  return text.length > 0 ? text : undefined;
+}
+
+function optionalName(raw: string | null | undefined): string | undefined {
+  if (raw == null || raw.length === 0) return undefined;
+  const text = sanitizeNameString(raw, NORMALIZE_LIMITS.nameBytes);
   return text.length > 0 ? text : undefined;
 }
 
