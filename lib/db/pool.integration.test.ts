@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "@/lib/db/migrate";
 import { closeDb, createPool, createPrisma, getPool, getPrisma, quoteIdent } from "@/lib/db/pool";
@@ -45,6 +46,59 @@ describe("createPool", () => {
     } finally {
       await prisma.$disconnect();
     }
+  });
+});
+
+describe("createPool connection liveness", () => {
+  const pools: ReturnType<typeof createPool>[] = [];
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  it("turns on TCP keepalive on our socket and sets the server's keepalive and idle-in-transaction timeout", async () => {
+    const pool = createPool(getTestServerUrl(), { max: 1 });
+    pools.push(pool);
+    const { rows } = await pool.query<{ idle_tx: string; ka_idle: string; ka_interval: string; ka_count: string; statement: string; port: number }>(
+      `SELECT current_setting('idle_in_transaction_session_timeout') AS idle_tx, current_setting('tcp_keepalives_idle') AS ka_idle,
+              current_setting('tcp_keepalives_interval') AS ka_interval, current_setting('tcp_keepalives_count') AS ka_count,
+              current_setting('statement_timeout') AS statement, inet_client_port() AS port`,
+    );
+    expect(rows[0]).toMatchObject({ idle_tx: "1min", ka_idle: "60", ka_interval: "10", ka_count: "6", statement: "0" });
+    // The kernel's view of our end of that connection: a keepalive timer is armed.
+    const socket = execFileSync("ss", ["-tnoH", "state", "established", `( sport = :${rows[0].port} )`], { encoding: "utf8" });
+    expect(socket).toMatch(/timer:\(keepalive,/);
+  });
+
+  it("ends a session left idle inside a transaction, releasing its locks", async () => {
+    const pool = createPool(getTestServerUrl(), { max: 1, idleInTransactionTimeoutMs: 300 });
+    pools.push(pool);
+    const other = createPool(getTestServerUrl(), { max: 1 });
+    pools.push(other);
+    const table = `idle_tx_${Math.random().toString(36).slice(2, 8)}`;
+    await other.query(`CREATE TABLE ${table} (x int)`);
+    try {
+      const client = await pool.connect();
+      const ended = new Promise<Error>((resolve) => client.on("error", resolve));
+      await client.query(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      // A client that stopped talking mid-transaction: the server ends the session.
+      expect((await ended).message).toMatch(/idle-in-transaction timeout/);
+      client.release(true);
+      const reader = await other.connect();
+      try {
+        await reader.query("BEGIN; SET LOCAL lock_timeout = '2s'");
+        const { rows } = await reader.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+        await reader.query("COMMIT");
+        expect(rows).toEqual([{ n: "0" }]);
+      } finally {
+        reader.release();
+      }
+    } finally {
+      await other.query(`DROP TABLE IF EXISTS ${table}`);
+    }
+  });
+
+  it("rejects a negative idle-in-transaction timeout", () => {
+    expect(() => createPool(getTestServerUrl(), { idleInTransactionTimeoutMs: -1 })).toThrow(RangeError);
   });
 });
 

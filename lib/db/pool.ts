@@ -17,7 +17,20 @@ export type CreatePoolOptions = {
   max?: number;
   /** Shown in pg_stat_activity.application_name. */
   applicationName?: string;
+  /** Server ends a session idle inside a transaction this long (default 60 s; 0 = never). */
+  idleInTransactionTimeoutMs?: number;
 };
+
+/** First TCP keepalive probe after this much silence, from our side of the connection. */
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+/**
+ * The server's side: probe a silent client after 60 s, every 10 s, give up after 6 missed
+ * probes. Its backend then ends and releases its locks even mid-statement (e.g. waiting for
+ * COPY data from a client that vanished), which idle_in_transaction_session_timeout does not
+ * cover. Ignored on Unix-socket connections.
+ */
+const SERVER_KEEPALIVE_OPTIONS = ["-c tcp_keepalives_idle=60", "-c tcp_keepalives_interval=10", "-c tcp_keepalives_count=6"];
 
 /**
  * Splits a Prisma-style `?schema=name` off a connection URL. node-postgres does not know that
@@ -39,6 +52,11 @@ export function quoteIdent(name: string): string {
  * A node-postgres pool. A `?schema=name` in the URL becomes the session's search_path
  * (set at connection start-up, so every query on every connection sees it — including
  * Prisma's, COPY and raw SQL). Sessions use TimeZone=UTC.
+ *
+ * Liveness: TCP keepalive on both ends, and idle_in_transaction_session_timeout, so a client
+ * that died or hung inside a transaction cannot hold its locks (and stall partition DDL or
+ * other writers) forever. There is deliberately no global statement_timeout: dashboard reads
+ * may legitimately run long. Bound a statement where it matters with setLocalStatementTimeout.
  */
 export function createPool(url: string, opts: CreatePoolOptions = {}): pg.Pool {
   const { connectionString, schema } = parseDatabaseUrl(url);
@@ -46,10 +64,18 @@ export function createPool(url: string, opts: CreatePoolOptions = {}): pg.Pool {
     connectionString,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? "breakwater",
+    // Without it a connection whose peer vanished (server host gone, NAT dropped the flow)
+    // looks alive until the OS gives up on a write, which may take many minutes.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
   };
+  const idleInTransactionMs = opts.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS;
+  if (!Number.isSafeInteger(idleInTransactionMs) || idleInTransactionMs < 0) {
+    throw new RangeError(`idleInTransactionTimeoutMs must be a non-negative integer, got ${idleInTransactionMs}`);
+  }
   // Sessions run in UTC whatever the server's default: date_trunc/day buckets, partition
   // bounds and ::text of timestamptz mean the same thing on every machine.
-  const startupOptions = ["-c TimeZone=UTC"];
+  const startupOptions = ["-c TimeZone=UTC", `-c idle_in_transaction_session_timeout=${idleInTransactionMs}`, ...SERVER_KEEPALIVE_OPTIONS];
   if (schema !== undefined) {
     // Start-up options are parsed by the server like a command line: backslash-escape
     // spaces and backslashes so the quoted identifier survives intact.
