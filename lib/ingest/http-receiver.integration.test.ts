@@ -170,10 +170,21 @@ describe("OTLP/HTTP receiver: accepted requests", () => {
     expect(await countSpans(span.traceId)).toBe(1);
   });
 
-  it("answers an empty request with success and stores nothing", async () => {
+  it("answers an empty protobuf request (zero bytes) with success and stores nothing", async () => {
     const reply = await expectNothingStored(() => request(small.port, { headers: PROTOBUF, body: Buffer.alloc(0) }));
     expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("application/x-protobuf");
+    expect(reply.body.length).toBe(0); // the empty ExportTraceServiceResponse
     expect(decodeExportResponse(reply.body)).toBeUndefined();
+  });
+
+  it("answers an empty JSON request (zero bytes or {}) with success, {}, and stores nothing", async () => {
+    for (const body of [Buffer.alloc(0), Buffer.from("{}")]) {
+      const reply = await expectNothingStored(() => request(small.port, { headers: JSON_TYPE, body }));
+      expect(reply.status, reply.body.toString()).toBe(200);
+      expect(reply.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(reply.body.toString())).toEqual({});
+    }
   });
 
   it("ignores unknown JSON fields (200, stored)", async () => {

@@ -250,7 +250,14 @@ describe("OTLP/JSON decoding", () => {
   it("rejects malformed JSON and non-UTF-8 bodies", () => {
     expectDecodeError(() => decodeTraceRequest(new TextEncoder().encode('{"resourceSpans": ['), "json", OPTIONS), /invalid OTLP\/JSON/);
     expectDecodeError(() => decodeTraceRequest(new Uint8Array([0x7b, 0xff, 0x7d]), "json", OPTIONS), /UTF-8/);
-    expectDecodeError(() => decodeTraceRequest(new Uint8Array(), "json", OPTIONS));
+    expectDecodeError(() => decodeTraceRequest(new TextEncoder().encode(" x "), "json", OPTIONS), /invalid OTLP\/JSON/);
+  });
+
+  it("decodes an empty body (zero bytes, only whitespace or a BOM, {}) as an empty request", () => {
+    const empty = { resources: [], scopes: [], spans: [], rejectedSpans: 0, rejectionReasons: [] };
+    for (const text of ["", " \r\n\t", "\ufeff", "{}", '{"resourceSpans":[]}', '{"resourceSpans":null}']) {
+      expect(decodeTraceRequest(new TextEncoder().encode(text), "json", OPTIONS)).toEqual(empty);
+    }
   });
 
   it("turns absurd nesting into OtlpDecodeError, not a stack overflow", () => {

@@ -56,6 +56,7 @@ const MAX_REPORTED_ISSUES = 3;
 /** The OTLP/JSON fields of ExportTraceServiceRequest that are int64 / fixed64. */
 const INT64_FIELDS = new Set(["intValue", "startTimeUnixNano", "endTimeUnixNano", "timeUnixNano"]);
 const DIGITS_RE = /^-?\d+$/;
+const JSON_WHITESPACE_RE = /^[ \t\n\r]*$/;
 
 /**
  * JSON.parse reviver (Node ≥ 22: the third argument carries the source text): keeps an int64
@@ -73,6 +74,8 @@ function decodeJson(body: Uint8Array): RawTraceRequest {
   if (!isUtf8(buffer)) throw new OtlpDecodeError("invalid OTLP/JSON: the body is not valid UTF-8");
   let text = buffer.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // An empty request SHOULD succeed (OTLP spec); a zero-byte protobuf body already is one.
+  if (JSON_WHITESPACE_RE.test(text)) return {};
   jsonInt64Precision.lost = false;
   let result = validateJson(parseJson(text));
   // A reviver makes JSON.parse about 5x slower, so it runs only for a request whose validation
