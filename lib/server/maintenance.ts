@@ -1,12 +1,14 @@
 import type pg from "pg";
 import { ensureUpcomingPartitions, runRetention } from "@/lib/db/partitions";
+import { type PruneCataloguesResult, pruneCatalogues } from "@/lib/db/prune-catalogues";
 import type { Env } from "@/lib/env";
 import type { Logger } from "./logger";
 
 /**
  * Partition maintenance for the ingest role: make sure the partitions for the current and
  * next hours exist before spans arrive (the writer creates missing ones too, but doing it
- * ahead keeps DDL off the ingest path), then drop what retention says is old.
+ * ahead keeps DDL off the ingest path), then drop what retention says is old, then remove
+ * services and operations not seen within the span retention (their spans are gone).
  * Runs once at start and every BREAKWATER_MAINTENANCE_INTERVAL_S; runs never overlap.
  */
 
@@ -24,14 +26,24 @@ export type Maintenance = {
   stop(): Promise<void>;
 };
 
-export async function runMaintenancePass(pool: pg.Pool, env: MaintenanceEnv, nowMs = Date.now()): Promise<{ dropped: string[] }> {
+export type MaintenancePassResult = {
+  /** Partitions dropped. */
+  dropped: string[];
+  /** Catalogue rows removed. */
+  pruned: PruneCataloguesResult;
+};
+
+export async function runMaintenancePass(pool: pg.Pool, env: MaintenanceEnv, nowMs = Date.now()): Promise<MaintenancePassResult> {
   await ensureUpcomingPartitions(pool, nowMs);
-  return runRetention(pool, {
+  const { dropped } = await runRetention(pool, {
     spanRetentionHours: env.BREAKWATER_SPAN_RETENTION_HOURS,
     rollupRetentionDays: env.BREAKWATER_ROLLUP_RETENTION_DAYS,
     spanStorageLimitBytes: env.BREAKWATER_SPAN_STORAGE_LIMIT,
     nowMs,
   });
+  // After retention: by age, a service last seen before the oldest kept hour has no spans left.
+  const pruned = await pruneCatalogues(pool, { spanRetentionHours: env.BREAKWATER_SPAN_RETENTION_HOURS, nowMs });
+  return { dropped, pruned };
 }
 
 export function startMaintenance(deps: { pool: pg.Pool; env: MaintenanceEnv; log: Logger }): Maintenance {
@@ -41,9 +53,14 @@ export function startMaintenance(deps: { pool: pg.Pool; env: MaintenanceEnv; log
   const pass = async () => {
     const started = performance.now();
     try {
-      const { dropped } = await runMaintenancePass(deps.pool, deps.env);
-      const fields = { ms: Math.round(performance.now() - started), dropped: dropped.length > 0 ? dropped.join(",") : undefined };
-      if (dropped.length > 0) deps.log.info("partition maintenance dropped old partitions", fields);
+      const { dropped, pruned } = await runMaintenancePass(deps.pool, deps.env);
+      const fields = {
+        ms: Math.round(performance.now() - started),
+        dropped: dropped.length > 0 ? dropped.join(",") : undefined,
+        prunedServices: pruned.services > 0 ? pruned.services : undefined,
+        prunedOperations: pruned.operations > 0 ? pruned.operations : undefined,
+      };
+      if (dropped.length > 0 || pruned.services > 0 || pruned.operations > 0) deps.log.info("partition maintenance removed old data", fields);
       else deps.log.debug("partition maintenance", fields);
     } catch (error) {
       // The database may be down for a while; the next pass tries again.
