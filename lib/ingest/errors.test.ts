@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DatabaseUnavailableError, QueueFullError, isDatabaseUnavailable } from "./errors";
+import { DatabaseUnavailableError, QueueFullError, isDatabaseUnavailable, isTemporaryWriteFailure } from "./errors";
 
 function pgError(code: string, message = "boom"): Error {
   return Object.assign(new Error(message), { code });
@@ -42,6 +42,23 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new TypeError("x is undefined"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable("ECONNREFUSED")).toBe(false);
+  });
+});
+
+describe("isTemporaryWriteFailure", () => {
+  it("recognizes lock and statement timeouts, conflicts and deadlocks", () => {
+    for (const code of ["55P03", "57014", "40001", "40P01"]) {
+      expect(isTemporaryWriteFailure(pgError(code)), code).toBe(true);
+    }
+  });
+
+  it("leaves data errors, bugs and connection failures to other handling", () => {
+    for (const code of ["23505", "23514", "22P02", "42P01", "54000", "08006", "ECONNREFUSED"]) {
+      expect(isTemporaryWriteFailure(pgError(code)), code).toBe(false);
+    }
+    expect(isTemporaryWriteFailure(new Error("57014"))).toBe(false);
+    expect(isTemporaryWriteFailure(undefined)).toBe(false);
+    expect(isTemporaryWriteFailure("57014")).toBe(false);
   });
 });
 

@@ -74,3 +74,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (Array.isArray(errors) && errors.length > 0 && errors.every(isDatabaseUnavailable)) return true;
   return typeof message === "string" && UNAVAILABLE_MESSAGE.test(message);
 }
+
+/**
+ * SQLSTATEs of a database that is up but could not finish this write now: lock_not_available
+ * (55P03, lock_timeout), query_canceled (57014, statement_timeout or a cancel), and — once the
+ * writer's own retries are used up — serialization_failure (40001) and deadlock_detected
+ * (40P01). None says anything about the request itself, so the client should retry later
+ * (503 / UNAVAILABLE), not be told its request failed (500).
+ */
+const TEMPORARY_WRITE_SQLSTATES = new Set(["55P03", "57014", "40001", "40P01"]);
+
+/** Whether a failed write should be answered "unavailable, retry later" (see TEMPORARY_WRITE_SQLSTATES). */
+export function isTemporaryWriteFailure(error: unknown): boolean {
+  if (error === null || typeof error !== "object") return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && TEMPORARY_WRITE_SQLSTATES.has(code);
+}

@@ -1,9 +1,9 @@
-import net from "node:net";
 import type pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type SpanBatch } from "@/lib/otlp/model";
-import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
+import { countSpans, storedSpanIds, useIngestTestDatabase } from "@/lib/test/ingest-test-database";
+import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
 import { DatabaseUnavailableError, QueueFullError } from "./errors";
 import { SpanWriter } from "./span-writer";
 
@@ -39,108 +39,26 @@ function makeRequest(count: number, name = "GET /"): SpanBatch {
   return { resources: [resource], scopes: [], spans, rejectedSpans: 0, rejectionReasons: [] };
 }
 
-/**
- * A TCP proxy between the pool and PostgreSQL, to simulate outages: close() refuses new
- * connections and cuts open ones; `cutOnCommit` cuts a connection instead of forwarding
- * its COMMIT (the transaction dies with everything before it already sent).
- */
-class TcpProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-  cutOnCommit = false;
-
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async open(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, this.targetHost);
-      this.track(client);
-      this.track(upstream);
-      client.on("data", (chunk: Buffer) => {
-        // A simple-protocol Query message carrying COMMIT: 'Q', int32 length, "COMMIT\0".
-        if (this.cutOnCommit && chunk.includes("COMMIT\0")) {
-          client.destroy();
-          upstream.destroy();
-          return;
-        }
-        upstream.write(chunk);
-      });
-      upstream.on("data", (chunk: Buffer) => client.write(chunk));
-      client.on("close", () => upstream.destroy());
-      upstream.on("close", () => client.destroy());
-      client.on("error", () => upstream.destroy());
-      upstream.on("error", () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on("close", () => this.sockets.delete(socket));
-  }
-}
-
-let db: TestDatabase;
+const db = useIngestTestDatabase();
 let writer: SpanWriter | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
-
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE spans, resources, scopes, services, operations");
-});
 
 afterEach(async () => {
   await writer?.close();
   writer = undefined;
 });
 
-async function countSpans(pool: pg.Pool = db.pool): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM spans");
-  return Number(rows[0].n);
-}
-
-async function storedSpanIds(request: SpanBatch): Promise<string[]> {
-  const { rows } = await db.pool.query<{ id: string }>(
-    "SELECT encode(span_id, 'hex') AS id FROM spans WHERE span_id = ANY($1::bytea[]) ORDER BY 1",
-    [request.spans.map((s) => Buffer.from(s.spanId, "hex"))],
-  );
-  return rows.map((r) => r.id);
-}
-
 describe("SpanWriter", () => {
   it("writes spans through to PostgreSQL and acknowledges after commit", async () => {
-    writer = new SpanWriter(db.pool, { connections: 2, batchMaxWaitMs: 5 });
+    writer = new SpanWriter(db().pool, { connections: 2, batchMaxWaitMs: 5 });
     writer.start();
     const request = makeRequest(1000);
     expect(await writer.submit(request)).toEqual({ inserted: 1000, duplicates: 0 });
-    expect(await countSpans()).toBe(1000);
-    const { rows } = await db.pool.query(
+    expect(await countSpans(db().pool)).toBe(1000);
+    const { rows } = await db().pool.query(
       "SELECT (SELECT count(*)::int FROM resources) AS resources, (SELECT span_count::int FROM services) AS span_count",
     );
     expect(rows[0]).toEqual({ resources: 1, span_count: 1000 });
-    const sample = await db.pool.query(
+    const sample = await db().pool.query(
       "SELECT duration_ns::text AS d, attributes FROM spans WHERE span_id = $1",
       [Buffer.from(request.spans[10].spanId, "hex")],
     );
@@ -149,17 +67,17 @@ describe("SpanWriter", () => {
   });
 
   it("acknowledges a duplicate delivery without adding rows", async () => {
-    writer = new SpanWriter(db.pool, { batchMaxWaitMs: 1 });
+    writer = new SpanWriter(db().pool, { batchMaxWaitMs: 1 });
     writer.start();
     const request = makeRequest(30);
     await writer.submit(request);
     expect(await writer.submit(request)).toEqual({ inserted: 0, duplicates: 30 });
-    expect(await countSpans()).toBe(30);
+    expect(await countSpans(db().pool)).toBe(30);
     expect(writer.stats().duplicateSpans).toBe(30);
   });
 
   it("coalesces concurrent submits into fewer transactions, with per-request results", async () => {
-    writer = new SpanWriter(db.pool, { connections: 2, batchMaxSpans: 4000, batchMaxWaitMs: 50 });
+    writer = new SpanWriter(db().pool, { connections: 2, batchMaxSpans: 4000, batchMaxWaitMs: 50 });
     writer.start();
     const old = makeRequest(10);
     await writer.submit(old);
@@ -174,11 +92,11 @@ describe("SpanWriter", () => {
     const batches = writer.stats().batchesWritten - batchesBefore;
     expect(batches).toBeGreaterThanOrEqual(1);
     expect(batches).toBeLessThanOrEqual(4);
-    expect(await countSpans()).toBe(10 + 40 * 50 + 5);
+    expect(await countSpans(db().pool)).toBe(10 + 40 * 50 + 5);
   });
 
   it("does not make a request wait for company while another batch is being written", async () => {
-    writer = new SpanWriter(db.pool, { connections: 2, batchMaxSpans: 100, batchMaxWaitMs: 5_000 });
+    writer = new SpanWriter(db().pool, { connections: 2, batchMaxSpans: 100, batchMaxWaitMs: 5_000 });
     writer.start();
     const started = performance.now();
     // A full batch goes at once; while it is in flight the second loop takes the small one
@@ -191,7 +109,7 @@ describe("SpanWriter", () => {
   });
 
   it("refuses a request that does not fit the queue, and writes nothing of it", async () => {
-    writer = new SpanWriter(db.pool, { queueMaxSpans: 100, batchMaxWaitMs: 1 });
+    writer = new SpanWriter(db().pool, { queueMaxSpans: 100, batchMaxWaitMs: 1 });
     // Not started yet, so the queue cannot drain while we fill it.
     const first = makeRequest(80);
     const pending = writer.submit(first);
@@ -206,18 +124,18 @@ describe("SpanWriter", () => {
     writer.start();
     expect(await pending).toEqual({ inserted: 80, duplicates: 0 });
     expect(await pendingFits).toEqual({ inserted: 20, duplicates: 0 });
-    expect(await storedSpanIds(refused)).toEqual([]);
-    expect(await countSpans()).toBe(100);
+    expect(await storedSpanIds(db().pool, refused.spans.map((s) => s.spanId))).toEqual([]);
+    expect(await countSpans(db().pool)).toBe(100);
   });
 
   it("takes a request larger than the whole queue when the queue is empty", async () => {
-    writer = new SpanWriter(db.pool, { queueMaxSpans: 10, batchMaxSpans: 10, batchMaxWaitMs: 1 });
+    writer = new SpanWriter(db().pool, { queueMaxSpans: 10, batchMaxSpans: 10, batchMaxWaitMs: 1 });
     writer.start();
     expect(await writer.submit(makeRequest(25))).toEqual({ inserted: 25, duplicates: 0 });
   });
 
   it("rejects only the bad request of a coalesced batch", async () => {
-    writer = new SpanWriter(db.pool, { connections: 1, batchMaxWaitMs: 30 });
+    writer = new SpanWriter(db().pool, { connections: 1, batchMaxWaitMs: 30 });
     writer.start();
     const good = makeRequest(10);
     const bad = makeRequest(1);
@@ -227,12 +145,12 @@ describe("SpanWriter", () => {
     expect(badResult.status).toBe("rejected");
     expect((badResult as PromiseRejectedResult).reason).toMatchObject({ code: "22P02" });
     expect((badResult as PromiseRejectedResult).reason).not.toBeInstanceOf(DatabaseUnavailableError);
-    expect(await countSpans()).toBe(10);
+    expect(await countSpans(db().pool)).toBe(10);
     expect(writer.stats().lastError?.code).toBe("22P02");
   });
 
   it("drains the queue on close and refuses later submits", async () => {
-    writer = new SpanWriter(db.pool, { batchMaxWaitMs: 10_000 });
+    writer = new SpanWriter(db().pool, { batchMaxWaitMs: 10_000 });
     writer.start();
     const pending = [writer.submit(makeRequest(10)), writer.submit(makeRequest(10))];
     await writer.close();
@@ -241,7 +159,47 @@ describe("SpanWriter", () => {
       { inserted: 10, duplicates: 0 },
     ]);
     await expect(writer.submit(makeRequest(1))).rejects.toMatchObject({ code: "WRITER_CLOSED" });
-    expect(await countSpans()).toBe(20);
+    expect(await countSpans(db().pool)).toBe(20);
+  });
+
+  it("answers DatabaseUnavailableError, not a failure of the request, when a statement times out (57014)", async () => {
+    writer = new SpanWriter(db().pool, { connections: 1, batchMaxWaitMs: 1, writeTimeoutMs: 200 });
+    writer.start();
+    await writer.submit(makeRequest(1)); // partitions and the resource exist
+    const locker = await db().pool.connect();
+    const request = makeRequest(20);
+    try {
+      await locker.query("BEGIN; LOCK TABLE services IN EXCLUSIVE MODE");
+      const error = await writer.submit(request).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect((error as DatabaseUnavailableError).message).toMatch(/57014/);
+      expect(((error as DatabaseUnavailableError).cause as { code?: string }).code).toBe("57014");
+    } finally {
+      await locker.query("ROLLBACK");
+      locker.release();
+    }
+    expect(await storedSpanIds(db().pool, request.spans.map((s) => s.spanId))).toEqual([]);
+    expect(await writer.submit(request)).toEqual({ inserted: 20, duplicates: 0 });
+  });
+
+  it("rewrites into an hour whose partition another process dropped", async () => {
+    // One connection, so the writer's partition cache (per connection) is certainly stale.
+    const single = createPool(db().url, { max: 1, applicationName: "span-writer-stale-partition-test" });
+    try {
+      writer = new SpanWriter(single, { connections: 1, batchMaxWaitMs: 1 });
+      writer.start();
+      await writer.submit(makeRequest(5));
+      const { rows } = await db().pool.query<{ partition: string }>("SELECT DISTINCT tableoid::regclass::text AS partition FROM spans");
+      expect(rows).toHaveLength(1);
+      await db().pool.query(`DROP TABLE ${rows[0].partition}`);
+      expect(await writer.submit(makeRequest(7))).toEqual({ inserted: 7, duplicates: 0 });
+      expect(await countSpans(db().pool)).toBe(7);
+      expect(writer.stats().requestsFailed).toBe(0);
+    } finally {
+      await writer?.close();
+      writer = undefined;
+      await single.end();
+    }
   });
 
   describe("when the database goes away", () => {
@@ -249,12 +207,9 @@ describe("SpanWriter", () => {
     let proxiedPool: pg.Pool;
 
     beforeEach(async () => {
-      const url = new URL(db.url);
-      proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-      await proxy.open();
-      url.hostname = "127.0.0.1";
-      url.port = String(proxy.port);
-      proxiedPool = createPool(url.toString(), { max: 4, applicationName: "span-writer-outage-test" });
+      const url = new URL(db().url);
+      proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+      proxiedPool = createPool(proxy.rewriteUrl(db().url), { max: 4, applicationName: "span-writer-outage-test" });
     });
 
     afterEach(async () => {
@@ -269,17 +224,17 @@ describe("SpanWriter", () => {
       writer.start();
       expect(await writer.submit(makeRequest(10))).toEqual({ inserted: 10, duplicates: 0 });
 
-      await proxy.close(); // refuses new connections and cuts the pooled ones
+      await proxy.cut(); // refuses new connections and resets the pooled ones
       const during = makeRequest(10);
       const error = await writer.submit(during).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
       expect((error as DatabaseUnavailableError).retryAfterSeconds).toBe(2);
       expect(await writer.submit(makeRequest(5)).catch((e: unknown) => e)).toBeInstanceOf(DatabaseUnavailableError);
 
-      await proxy.open(); // same port
+      await proxy.restore(); // same port
       // The same writer, same pool: the retried request now goes through.
       expect(await writer.submit(during)).toEqual({ inserted: 10, duplicates: 0 });
-      expect(await countSpans()).toBe(20);
+      expect(await countSpans(db().pool)).toBe(20);
       expect(writer.stats().lastError).toBeDefined();
     });
 
@@ -288,19 +243,39 @@ describe("SpanWriter", () => {
       writer.start();
       // Partitions and the resource exist first, so only the span transaction is cut.
       await writer.submit(makeRequest(1));
-      await db.pool.query("TRUNCATE spans, services, operations");
+      await db().pool.query("TRUNCATE spans, services, operations");
       const request = makeRequest(500, "cut-before-commit");
-      proxy.cutOnCommit = true;
+      proxy.cutOnCommit(true);
       const error = await writer.submit(request).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
       // The COPY had reached the server; the transaction never committed.
-      expect(await storedSpanIds(request)).toEqual([]);
-      expect(await countSpans()).toBe(0);
-      expect((await db.pool.query("SELECT 1 FROM services")).rowCount).toBe(0);
+      expect(await storedSpanIds(db().pool, request.spans.map((s) => s.spanId))).toEqual([]);
+      expect(await countSpans(db().pool)).toBe(0);
+      expect((await db().pool.query("SELECT 1 FROM services")).rowCount).toBe(0);
 
-      proxy.cutOnCommit = false;
+      proxy.cutOnCommit(false);
       expect(await writer.submit(request)).toEqual({ inserted: 500, duplicates: 0 });
-      expect(await countSpans()).toBe(500);
+      expect(await countSpans(db().pool)).toBe(500);
+    });
+
+    it("gives up on a connection that silently stops answering, discards it and recovers", async () => {
+      writer = new SpanWriter(proxiedPool, { connections: 1, batchMaxWaitMs: 1, writeTimeoutMs: 300 });
+      writer.start();
+      await writer.submit(makeRequest(1)); // a pooled connection, partitions and the resource exist
+      const request = makeRequest(50, "blackholed");
+      proxy.blackhole(true); // no RST, no FIN: bytes just stop arriving
+      const started = performance.now();
+      const error = await writer.submit(request).catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect((error as Error).message).toMatch(/no answer from the database within 1300 ms; connection discarded/);
+      expect(elapsed).toBeGreaterThanOrEqual(1_200);
+      expect(elapsed).toBeLessThan(5_000);
+      expect(proxiedPool.totalCount).toBe(0); // the stuck connection was not returned to the pool
+
+      proxy.blackhole(false);
+      expect(await writer.submit(request)).toEqual({ inserted: 50, duplicates: 0 });
+      expect(await countSpans(db().pool)).toBe(51);
     });
   });
 });

@@ -2,8 +2,15 @@ import type pg from "pg";
 import type { Env } from "@/lib/env";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord, SpanBatch } from "@/lib/otlp/model";
 import { silentLogger, type Logger } from "@/lib/server/logger";
-import { DatabaseUnavailableError, QueueFullError, isDatabaseUnavailable } from "./errors";
-import { CatalogCache, writeSpanBatch, type SpanBatchRows, type WriteSpanBatchResult } from "./write-span-batch";
+import { DatabaseUnavailableError, QueueFullError, isDatabaseUnavailable, isTemporaryWriteFailure } from "./errors";
+import {
+  CatalogCache,
+  prepareSpanBatch,
+  writeSpanBatch,
+  type PreparedSpanBatch,
+  type SpanBatchRows,
+  type WriteSpanBatchResult,
+} from "./write-span-batch";
 
 export type SpanWriterOptions = {
   /** Writer loops, each using one pooled connection at a time. Default 2. */
@@ -18,6 +25,14 @@ export type SpanWriterOptions = {
   drainTimeoutMs?: number;
   /** Waiting longer than this for a pooled connection counts as the database being unavailable. Default 5 s. */
   checkoutTimeoutMs?: number;
+  /**
+   * Bound on one batch write. Each statement of the transaction gets it as
+   * `SET LOCAL statement_timeout`; and if the whole write (COMMIT included) has not returned
+   * within it plus a second — a connection that silently stopped answering, which neither
+   * statement_timeout nor a COPY stream notices — the connection's socket is destroyed and
+   * the batch fails with DatabaseUnavailableError. Default 30 s.
+   */
+  writeTimeoutMs?: number;
   /** Known resource/scope ids; one per database. Default: a new cache for this writer. */
   cache?: CatalogCache;
   logger?: Logger;
@@ -64,6 +79,8 @@ export function getSpanWriterOptions(env: Env): SpanWriterOptions {
 // Transient conflicts between concurrent transactions: retried before giving up.
 const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
 const MAX_CONFLICT_RETRIES = 2;
+/** The watchdog fires this long after writeTimeoutMs, so a live server's own statement_timeout reports first. */
+const WATCHDOG_GRACE_MS = 1_000;
 
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -93,11 +110,13 @@ const RATE_WINDOW_MS = 5_000;
  */
 export class SpanWriter {
   private readonly connections: number;
-  private readonly queueMaxSpans: number;
+  /** Spans the queue holds before submits are refused (read-only; receivers refuse early near it). */
+  readonly queueMaxSpans: number;
   private readonly batchMaxSpans: number;
   private readonly batchMaxWaitMs: number;
   private readonly drainTimeoutMs: number;
   private readonly checkoutTimeoutMs: number;
+  private readonly writeTimeoutMs: number;
   private readonly cache: CatalogCache;
   private readonly logger: Logger;
 
@@ -134,6 +153,7 @@ export class SpanWriter {
     this.batchMaxWaitMs = opts.batchMaxWaitMs ?? 50;
     this.drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
     this.checkoutTimeoutMs = opts.checkoutTimeoutMs ?? 5_000;
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? 30_000;
     this.cache = opts.cache ?? new CatalogCache();
     this.logger = opts.logger ?? silentLogger;
   }
@@ -305,10 +325,11 @@ export class SpanWriter {
 
   private async writeRequests(requests: PendingRequest[]): Promise<void> {
     try {
-      const result = await this.writeWithRetries(mergeRequests(requests));
+      // Encoded once, before a connection is taken, and reused by the retries.
+      const result = await this.writeWithRetries(prepareSpanBatch(mergeRequests(requests)));
       this.settleWritten(requests, result);
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
+      if (isDatabaseUnavailable(error) || isTemporaryWriteFailure(error)) {
         this.failUnavailable(requests, error);
       } else if (requests.length > 1) {
         // Find the culprit: each request alone, in its own transaction.
@@ -326,7 +347,7 @@ export class SpanWriter {
     }
   }
 
-  private async writeWithRetries(batch: SpanBatchRows): Promise<WriteSpanBatchResult> {
+  private async writeWithRetries(batch: PreparedSpanBatch): Promise<WriteSpanBatchResult> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.writeOnce(batch);
@@ -338,7 +359,7 @@ export class SpanWriter {
     }
   }
 
-  private async writeOnce(batch: SpanBatchRows): Promise<WriteSpanBatchResult> {
+  private async writeOnce(batch: PreparedSpanBatch): Promise<WriteSpanBatchResult> {
     this.counters.inFlightBatches++;
     try {
       const client = await this.checkout();
@@ -348,16 +369,30 @@ export class SpanWriter {
         this.logger.debug("writer connection error", { error: error.message });
       };
       client.on("error", onClientError);
+      let timedOut = false;
+      const watchdog = setTimeout(() => {
+        timedOut = true;
+        // Every pending query of the client then fails with "Connection terminated".
+        destroyConnection(client);
+      }, this.writeTimeoutMs + WATCHDOG_GRACE_MS);
       try {
-        const result = await writeSpanBatch(client, batch, { cache: this.cache });
+        const result = await writeSpanBatch(client, batch, { cache: this.cache, statementTimeoutMs: this.writeTimeoutMs });
+        clearTimeout(watchdog);
         client.off("error", onClientError);
         client.release();
         return result;
       } catch (error) {
+        clearTimeout(watchdog);
         client.off("error", onClientError);
         // Releasing with an error makes the pool discard the connection: after a failed
         // write its state (open transaction, half-sent COPY, dead socket) is not trusted.
         client.release(asError(error));
+        if (timedOut) {
+          throw new DatabaseUnavailableError(
+            `no answer from the database within ${this.writeTimeoutMs + WATCHDOG_GRACE_MS} ms; connection discarded`,
+            { retryAfterSeconds: 5, cause: error },
+          );
+        }
         throw error;
       }
     } finally {
@@ -427,7 +462,12 @@ export class SpanWriter {
 
   private failUnavailable(requests: PendingRequest[], error: unknown): void {
     this.recordError(error);
-    if (!this.databaseDown) {
+    if (isTemporaryWriteFailure(error)) {
+      this.logger.warn("span write refused for now (database busy); the client is asked to retry", {
+        error: errorMessage(error),
+        code: errorCode(error),
+      });
+    } else if (!this.databaseDown) {
       this.databaseDown = true;
       this.logger.warn("database unavailable; span writes refused until it returns", {
         error: errorMessage(error),
@@ -437,10 +477,12 @@ export class SpanWriter {
     const unavailable =
       error instanceof DatabaseUnavailableError
         ? error
-        : new DatabaseUnavailableError(`database unavailable: ${errorMessage(error)}`, {
-            retryAfterSeconds: 2,
-            cause: error,
-          });
+        : new DatabaseUnavailableError(
+            isTemporaryWriteFailure(error)
+              ? `database could not take the write now (${errorCode(error)}): ${errorMessage(error)}`
+              : `database unavailable: ${errorMessage(error)}`,
+            { retryAfterSeconds: 2, cause: error },
+          );
     for (const request of requests) {
       this.counters.requestsFailed++;
       request.reject(unavailable);
@@ -460,6 +502,12 @@ export class SpanWriter {
     if (spansPerSecond <= 0) return 5;
     return Math.ceil(this.queuedSpans / spansPerSecond);
   }
+}
+
+/** Destroys a pooled client's socket (no Terminate message: the peer may not be reading). */
+function destroyConnection(client: pg.PoolClient): void {
+  const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+  stream?.destroy();
 }
 
 /** One batch of several requests: spans concatenated in order, resources and scopes deduplicated. */

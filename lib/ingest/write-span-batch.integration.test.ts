@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type ScopeRecord } from "@/lib/otlp/model";
-import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
-import { CatalogCache, writeSpanBatch, type SpanBatchRows } from "./write-span-batch";
+import { countSpans, useIngestTestDatabase } from "@/lib/test/ingest-test-database";
+import { partitionName } from "@/lib/db/partitions";
+import { CatalogCache, prepareSpanBatch, writeSpanBatch, type SpanBatchRows } from "./write-span-batch";
 
 // 2026-11-21T10:00:00Z in nanoseconds.
 const T0_NS = 1_795_255_200_000_000_000n;
@@ -40,32 +41,15 @@ function batchOf(spans: NormalizedSpan[]): SpanBatchRows {
   return { resources: [resource], scopes: [scope], spans };
 }
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
-
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE spans, resources, scopes, services, operations");
-});
+const db = useIngestTestDatabase();
 
 async function write(batch: SpanBatchRows, cache = new CatalogCache()) {
-  const client = await db.pool.connect();
+  const client = await db().pool.connect();
   try {
     return await writeSpanBatch(client, batch, { cache });
   } finally {
     client.release();
   }
-}
-
-async function countSpans(): Promise<number> {
-  const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM spans");
-  return Number(rows[0].n);
 }
 
 describe("writeSpanBatch", () => {
@@ -108,7 +92,7 @@ describe("writeSpanBatch", () => {
     const result = await write(batchOf([span]));
     expect(result).toEqual({ inserted: 1, duplicates: 0, duplicateIndexes: [] });
 
-    const { rows } = await db.pool.query(`
+    const { rows } = await db().pool.query(`
       SELECT to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS start_time,
              duration_ns::text AS duration_ns, resource_id::text AS resource_id, scope_id::text AS scope_id,
              replace(trace_id::text, '-', '') AS trace_id, kind, status_code, flags,
@@ -141,18 +125,18 @@ describe("writeSpanBatch", () => {
       },
     ]);
 
-    const resources = await db.pool.query("SELECT id::text AS id, service_name, attributes, schema_url FROM resources");
+    const resources = await db().pool.query("SELECT id::text AS id, service_name, attributes, schema_url FROM resources");
     expect(resources.rows).toEqual([
       { id: resource.id, service_name: "checkout", attributes: resource.attributes, schema_url: resource.schemaUrl },
     ]);
-    const scopes = await db.pool.query("SELECT id::text AS id, name, version, attributes FROM scopes");
+    const scopes = await db().pool.query("SELECT id::text AS id, name, version, attributes FROM scopes");
     expect(scopes.rows).toEqual([{ id: "42", name: scope.name, version: "0.301.0", attributes: null }]);
   });
 
   it("stores NULL for absent optional fields", async () => {
     const span = makeSpan(0, { scopeId: undefined, attributes: undefined });
     await write({ resources: [resource], scopes: [], spans: [span] });
-    const { rows } = await db.pool.query(
+    const { rows } = await db().pool.query(
       "SELECT scope_id, flags, parent_span_id, status_message, trace_state, attributes, events, links, dropped_attributes_count FROM spans",
     );
     expect(rows).toEqual([
@@ -177,12 +161,12 @@ describe("writeSpanBatch", () => {
     );
     const result = await write(batchOf(spans));
     expect(result.inserted).toBe(1000);
-    expect(await countSpans()).toBe(1000);
-    const { rows } = await db.pool.query<{ n: string; distinct_resources: string }>(
+    expect(await countSpans(db().pool)).toBe(1000);
+    const { rows } = await db().pool.query<{ n: string; distinct_resources: string }>(
       "SELECT (SELECT count(*) FROM resources) AS n, (SELECT count(DISTINCT resource_id) FROM spans) AS distinct_resources",
     );
     expect(rows[0]).toEqual({ n: "1", distinct_resources: "1" });
-    const partitions = await db.pool.query<{ n: string }>(
+    const partitions = await db().pool.query<{ n: string }>(
       "SELECT count(DISTINCT tableoid) AS n FROM spans",
     );
     expect(Number(partitions.rows[0].n)).toBe(3);
@@ -196,8 +180,8 @@ describe("writeSpanBatch", () => {
     expect(again.inserted).toBe(0);
     expect(again.duplicates).toBe(50);
     expect(again.duplicateIndexes).toEqual(spans.map((_, i) => i));
-    expect(await countSpans()).toBe(50);
-    const { rows } = await db.pool.query("SELECT name, span_count::int AS span_count FROM services");
+    expect(await countSpans(db().pool)).toBe(50);
+    const { rows } = await db().pool.query("SELECT name, span_count::int AS span_count FROM services");
     expect(rows).toEqual([{ name: "checkout", span_count: 50 }]);
   });
 
@@ -211,8 +195,8 @@ describe("writeSpanBatch", () => {
     expect(result.duplicates).toBe(20);
     const expectedDuplicates = mixed.flatMap((span, i) => (Number.parseInt(span.spanId, 16) <= 20 ? [i] : []));
     expect(result.duplicateIndexes).toEqual(expectedDuplicates);
-    expect(await countSpans()).toBe(40);
-    const { rows } = await db.pool.query("SELECT span_count::int AS span_count FROM services");
+    expect(await countSpans(db().pool)).toBe(40);
+    const { rows } = await db().pool.query("SELECT span_count::int AS span_count FROM services");
     expect(rows).toEqual([{ span_count: 40 }]);
   });
 
@@ -220,7 +204,7 @@ describe("writeSpanBatch", () => {
     const span = makeSpan(1);
     const result = await write(batchOf([span, makeSpan(2), span]));
     expect(result).toEqual({ inserted: 2, duplicates: 1, duplicateIndexes: [2] });
-    expect(await countSpans()).toBe(2);
+    expect(await countSpans(db().pool)).toBe(2);
   });
 
   it("keeps resources written in the same transaction when it falls back to the slow path", async () => {
@@ -233,7 +217,7 @@ describe("writeSpanBatch", () => {
       spans: [first, makeSpan(2, { resourceId: "99", serviceName: "payments" })],
     });
     expect(result.inserted).toBe(1);
-    const { rows } = await db.pool.query("SELECT id::text AS id FROM resources ORDER BY resources.id");
+    const { rows } = await db().pool.query("SELECT id::text AS id FROM resources ORDER BY resources.id");
     expect(rows).toEqual([{ id: "99" }, { id: resource.id }]);
   });
 
@@ -248,7 +232,7 @@ describe("writeSpanBatch", () => {
     // An older duplicate and an older new span must not move last_seen backwards.
     await write(batchOf([spans[1], makeSpan(4, { serviceName: "cart", name: "GET /cart", startTimeUnixNano: T0_NS - 60_000_000_000n })]));
 
-    const services = await db.pool.query(`
+    const services = await db().pool.query(`
       SELECT name, span_count::int AS span_count,
              to_char(first_seen AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS first_seen,
              to_char(last_seen AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS last_seen
@@ -257,7 +241,7 @@ describe("writeSpanBatch", () => {
       { name: "cart", span_count: 4, first_seen: "09:59:00.000000", last_seen: "10:00:05.000000" },
       { name: "web\tfront", span_count: 1, first_seen: "10:00:00.002000", last_seen: "10:00:00.002000" },
     ]);
-    const operations = await db.pool.query(`
+    const operations = await db().pool.query(`
       SELECT service_name, name, span_kind, to_char(last_seen AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS last_seen
         FROM operations ORDER BY service_name, name, span_kind`);
     expect(operations.rows).toEqual([
@@ -270,11 +254,11 @@ describe("writeSpanBatch", () => {
   it("skips known resources through the cache, and rewrites them for a fresh cache", async () => {
     const cache = new CatalogCache();
     await write(batchOf([makeSpan(1)]), cache);
-    await db.pool.query("DELETE FROM resources");
+    await db().pool.query("DELETE FROM resources");
     await write(batchOf([makeSpan(2)]), cache);
-    expect((await db.pool.query("SELECT 1 FROM resources")).rowCount).toBe(0);
+    expect((await db().pool.query("SELECT 1 FROM resources")).rowCount).toBe(0);
     await write(batchOf([makeSpan(3)]), new CatalogCache());
-    expect((await db.pool.query("SELECT 1 FROM resources")).rowCount).toBe(1);
+    expect((await db().pool.query("SELECT 1 FROM resources")).rowCount).toBe(1);
   });
 
   it("rolls back everything when a span is refused by the database", async () => {
@@ -284,8 +268,79 @@ describe("writeSpanBatch", () => {
     await expect(write({ resources: [other], scopes: [], spans: [makeSpan(1), bad] })).rejects.toMatchObject({
       code: "22P02",
     });
-    expect(await countSpans()).toBe(0);
-    expect((await db.pool.query("SELECT 1 FROM resources")).rowCount).toBe(0);
-    expect((await db.pool.query("SELECT 1 FROM services")).rowCount).toBe(0);
+    expect(await countSpans(db().pool)).toBe(0);
+    expect((await db().pool.query("SELECT 1 FROM resources")).rowCount).toBe(0);
+    expect((await db().pool.query("SELECT 1 FROM services")).rowCount).toBe(0);
+  });
+
+  it("recovers when a partition it has cached was dropped behind its back (23514), retrying once", async () => {
+    // One connection throughout: the partition cache is per connection object.
+    const client = await db().pool.connect();
+    try {
+      const cache = new CatalogCache();
+      expect((await writeSpanBatch(client, batchOf([makeSpan(1)]), { cache })).inserted).toBe(1);
+      // Another process's retention drops the hour (this connection still believes it exists).
+      const partition = partitionName("spans", "hour", Number(T0_NS / 1_000_000n));
+      await db().pool.query(`DROP TABLE ${partition}`);
+      const later = makeSpan(2);
+      const result = await writeSpanBatch(client, batchOf([later]), { cache });
+      expect(result).toEqual({ inserted: 1, duplicates: 0, duplicateIndexes: [] });
+    } finally {
+      client.release();
+    }
+    const { rows } = await db().pool.query<{ span_id: string; partition: string }>(
+      "SELECT encode(span_id, 'hex') AS span_id, tableoid::regclass::text AS partition FROM spans",
+    );
+    expect(rows).toEqual([{ span_id: makeSpan(2).spanId, partition: partitionName("spans", "hour", Number(T0_NS / 1_000_000n)) }]);
+    const services = await db().pool.query("SELECT span_count::int AS span_count FROM services");
+    // The first span went with the dropped partition; the catalogue counted both writes.
+    expect(services.rows).toEqual([{ span_count: 2 }]);
+  });
+
+  it("never moves last_seen into the future, for spans that start ahead of the clock", async () => {
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const ahead = nowNs + 2n * 3_600_000_000_000n; // 2 h of clock skew (up to 24 h is accepted)
+    const before = Date.now();
+    await write(
+      batchOf([
+        makeSpan(1, { startTimeUnixNano: ahead, name: "GET /ahead" }),
+        makeSpan(2, { startTimeUnixNano: ahead + 1_000n, name: "GET /ahead", kind: SPAN_KIND.CLIENT }),
+      ]),
+    );
+    const after = Date.now();
+    const services = await db().pool.query<{ first_seen: Date; last_seen: Date }>("SELECT first_seen, last_seen FROM services");
+    const operations = await db().pool.query<{ last_seen: Date }>("SELECT last_seen FROM operations");
+    expect(operations.rows).toHaveLength(2);
+    for (const seen of [services.rows[0].first_seen, services.rows[0].last_seen, ...operations.rows.map((r) => r.last_seen)]) {
+      expect(seen.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+      expect(seen.getTime()).toBeLessThanOrEqual(after);
+    }
+    // A later batch in the past keeps last_seen where it is (it never moves backwards either).
+    await write(batchOf([makeSpan(3, { startTimeUnixNano: nowNs - 60_000_000_000n })]));
+    const again = await db().pool.query<{ last_seen: Date }>("SELECT last_seen FROM services");
+    expect(again.rows[0].last_seen.getTime()).toBe(services.rows[0].last_seen.getTime());
+  });
+
+  it("bounds each statement with statementTimeoutMs (57014), and a prepared batch can be written again", async () => {
+    const prepared = prepareSpanBatch(batchOf([makeSpan(1), makeSpan(2)]));
+    const locker = await db().pool.connect();
+    try {
+      await write(batchOf([makeSpan(0)])); // partitions and catalogue rows exist
+      await locker.query("BEGIN; LOCK TABLE services IN EXCLUSIVE MODE");
+      const client = await db().pool.connect();
+      try {
+        const started = performance.now();
+        await expect(writeSpanBatch(client, prepared, { statementTimeoutMs: 200 })).rejects.toMatchObject({ code: "57014" });
+        expect(performance.now() - started).toBeLessThan(5_000);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await locker.query("ROLLBACK");
+      locker.release();
+    }
+    expect(await countSpans(db().pool)).toBe(1);
+    expect((await write(prepared.rows)).inserted).toBe(2);
+    expect(await countSpans(db().pool)).toBe(3);
   });
 });

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { ensureSpanPartitions } from "@/lib/db/partitions";
+import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import {
   SPAN_COPY_COLUMN_LIST,
@@ -29,6 +29,11 @@ export type WriteSpanBatchResult = {
 const HOUR_MS = 3_600_000;
 const HOUR_US = 3_600_000_000;
 const UNIQUE_VIOLATION = "23505";
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
 
 /**
  * Resource and scope ids this process has committed, so the steady state skips their
@@ -142,7 +147,7 @@ async function copyRows(client: pg.PoolClient, table: string, chunks: readonly B
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+  return errorCode(error) === UNIQUE_VIOLATION;
 }
 
 function spanKey(span: NormalizedSpan): string {
@@ -226,7 +231,9 @@ function summarizeCatalogues(
 }
 
 /**
- * Bumps the service and operation catalogues for the spans that were new. Runs last, just
+ * Bumps the service and operation catalogues for the spans that were new. Spans may start up
+ * to a day ahead (clock skew), but "last seen" must not lie in the future: first_seen and
+ * last_seen are clamped to now() (the transaction's start). Runs last, just
  * before COMMIT, with rows in key order: both keep row-lock time short and the lock order
  * identical across writer connections, so two writers cannot deadlock here.
  */
@@ -236,7 +243,8 @@ async function upsertCatalogues(client: pg.PoolClient, services: Map<string, Ser
   const totals = serviceNames.map((name) => services.get(name)!);
   await client.query(
     `INSERT INTO services AS s (name, first_seen, last_seen, span_count)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[])
+     SELECT name, least(first_seen, now()), least(last_seen, now()), span_count
+       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::bigint[]) AS u(name, first_seen, last_seen, span_count)
      ON CONFLICT (name) DO UPDATE
        SET span_count = s.span_count + excluded.span_count,
            first_seen = least(s.first_seen, excluded.first_seen),
@@ -269,7 +277,8 @@ async function upsertCatalogues(client: pg.PoolClient, services: Map<string, Ser
   }
   await client.query(
     `INSERT INTO operations AS o (service_name, name, span_kind, last_seen)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[])
+     SELECT service_name, name, span_kind, least(last_seen, now())
+       FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[]) AS u(service_name, name, span_kind, last_seen)
      ON CONFLICT (service_name, name, span_kind) DO UPDATE
        SET last_seen = excluded.last_seen
        WHERE o.last_seen < excluded.last_seen`,
@@ -277,23 +286,23 @@ async function upsertCatalogues(client: pg.PoolClient, services: Map<string, Ser
   );
 }
 
-/**
- * Writes one batch in ONE transaction: unknown resources and scopes, the spans by COPY,
- * then the service/operation catalogues for the new spans. Duplicate deliveries are
- * idempotent: a span already stored (same trace id, span id and start time) adds no row
- * and is counted in `duplicates`. Resolves after COMMIT; on error the transaction is
- * rolled back (as far as the connection allows) and the error is rethrown.
- */
-export async function writeSpanBatch(
-  client: pg.PoolClient,
-  batch: SpanBatchRows,
-  options: { cache?: CatalogCache; nowMs?: number } = {},
-): Promise<WriteSpanBatchResult> {
-  const { spans } = batch;
-  if (spans.length === 0) return { inserted: 0, duplicates: 0, duplicateIndexes: [] };
-  const cache = options.cache ?? processCatalogCache;
-  const nowMs = options.nowMs ?? Date.now();
+/** A batch encoded for COPY and summarized, ready to write (and to write again on a retry). */
+export type PreparedSpanBatch = {
+  readonly rows: SpanBatchRows;
+  readonly startMicros: Float64Array;
+  readonly hourStartsMs: ReadonlySet<number>;
+  readonly copyChunks: readonly Buffer[];
+  /** Catalogue totals when every span turns out new (the fast path). */
+  readonly allNewCatalogues: Map<string, ServiceTotals>;
+};
 
+/**
+ * The CPU part of a write: COPY text and catalogue totals. Throws for a span that cannot be
+ * encoded. The span writer does this before taking a connection, so the connection is not
+ * held idle while a batch is encoded, and a retried batch is not encoded twice.
+ */
+export function prepareSpanBatch(rows: SpanBatchRows): PreparedSpanBatch {
+  const { spans } = rows;
   const startMicros = new Float64Array(spans.length);
   const hourStartsMs = new Set<number>();
   for (let i = 0; i < spans.length; i++) {
@@ -301,22 +310,80 @@ export async function writeSpanBatch(
     startMicros[i] = micros;
     hourStartsMs.add(Math.floor(micros / HOUR_US) * HOUR_MS);
   }
+  return {
+    rows,
+    startMicros,
+    hourStartsMs,
+    copyChunks: encodeSpanCopyChunks(spans, undefined, startMicros),
+    allNewCatalogues: summarizeCatalogues(spans, startMicros, []),
+  };
+}
+
+function isPrepared(batch: SpanBatchRows | PreparedSpanBatch): batch is PreparedSpanBatch {
+  return "copyChunks" in batch;
+}
+
+export type WriteSpanBatchOptions = {
+  cache?: CatalogCache;
+  nowMs?: number;
+  /** SET LOCAL statement_timeout for the span transaction, in ms (0 or absent: the session's). */
+  statementTimeoutMs?: number;
+};
+
+/**
+ * Writes one batch in ONE transaction: unknown resources and scopes, the spans by COPY,
+ * then the service/operation catalogues for the new spans. Duplicate deliveries are
+ * idempotent: a span already stored (same trace id, span id and start time) adds no row
+ * and is counted in `duplicates`. Resolves after COMMIT; on error the transaction is
+ * rolled back (as far as the connection allows) and the error is rethrown.
+ *
+ * A partition missing although the in-memory partition cache lists it (another process's
+ * retention dropped it) fails the COPY with 23514; the cache is then forgotten, the
+ * partitions ensured again and the transaction retried once.
+ */
+export async function writeSpanBatch(
+  client: pg.PoolClient,
+  batch: SpanBatchRows | PreparedSpanBatch,
+  options: WriteSpanBatchOptions = {},
+): Promise<WriteSpanBatchResult> {
+  if ((isPrepared(batch) ? batch.rows : batch).spans.length === 0) return { inserted: 0, duplicates: 0, duplicateIndexes: [] };
   // Encode before BEGIN: a span that cannot be encoded fails without opening a transaction.
-  const copyChunks = encodeSpanCopyChunks(spans);
-  // The fast path (no duplicates) is the common case: summarize for it outside the transaction.
-  const allNewCatalogues = summarizeCatalogues(spans, startMicros, []);
-  const resources = unknownRecords(batch.resources, (id) => cache.hasResource(id, nowMs));
-  const scopes = unknownRecords(batch.scopes, (id) => cache.hasScope(id, nowMs));
+  const prepared = isPrepared(batch) ? batch : prepareSpanBatch(batch);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writePrepared(client, prepared, options);
+    } catch (error) {
+      if (attempt > 0 || !isMissingPartitionError(error)) throw error;
+      forgetKnownPartitions();
+    }
+  }
+}
+
+async function writePrepared(
+  client: pg.PoolClient,
+  prepared: PreparedSpanBatch,
+  options: WriteSpanBatchOptions,
+): Promise<WriteSpanBatchResult> {
+  const { spans } = prepared.rows;
+  const cache = options.cache ?? processCatalogCache;
+  const nowMs = options.nowMs ?? Date.now();
+  const resources = unknownRecords(prepared.rows.resources, (id) => cache.hasResource(id, nowMs));
+  const scopes = unknownRecords(prepared.rows.scopes, (id) => cache.hasScope(id, nowMs));
 
   // Partition DDL commits on its own; doing it before BEGIN keeps the span transaction short.
-  await ensureSpanPartitions(client, hourStartsMs);
+  await ensureSpanPartitions(client, prepared.hourStartsMs);
 
+  // SET LOCAL in the same round trip as BEGIN (lib/db/set-local-statement-timeout.ts does the
+  // same in a round trip of its own). An integer, so it can go into SET as it is.
+  const timeoutMs = options.statementTimeoutMs === undefined ? 0 : Math.ceil(options.statementTimeoutMs);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) throw new RangeError(`statementTimeoutMs must be a non-negative integer, got ${timeoutMs}`);
+  const begin = timeoutMs > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}` : "BEGIN";
   try {
     if (resources.length === 0 && scopes.length === 0) {
       // Steady state: one round trip to open the transaction.
-      await client.query("BEGIN; SAVEPOINT spans_copy");
+      await client.query(`${begin}; SAVEPOINT spans_copy`);
     } else {
-      await client.query("BEGIN");
+      await client.query(begin);
       await insertResources(client, resources);
       await insertScopes(client, scopes);
       // After the catalogue inserts, so a duplicate's rollback keeps them.
@@ -325,13 +392,13 @@ export async function writeSpanBatch(
     let duplicateIndexes: number[] = [];
     let catalogues: Map<string, ServiceTotals>;
     try {
-      await copyRows(client, "spans", copyChunks);
-      catalogues = allNewCatalogues;
+      await copyRows(client, "spans", prepared.copyChunks);
+      catalogues = prepared.allNewCatalogues;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
-      duplicateIndexes = await insertSkippingDuplicates(client, spans, copyChunks);
-      catalogues = summarizeCatalogues(spans, startMicros, duplicateIndexes);
+      duplicateIndexes = await insertSkippingDuplicates(client, spans, prepared.copyChunks);
+      catalogues = summarizeCatalogues(spans, prepared.startMicros, duplicateIndexes);
     }
     await upsertCatalogues(client, catalogues);
     await client.query("COMMIT");
