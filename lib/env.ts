@@ -72,6 +72,8 @@ export const envSchema = z.object({
   BREAKWATER_OTLP_HTTP_PORT: port.default(4318),
   BREAKWATER_OTLP_GRPC_PORT: port.default(4317),
   BREAKWATER_MAX_BODY_SIZE: byteSize.default(64 * MiB),
+  /** Request bodies buffered or being decoded at once, all receivers together; beyond it → 429 / UNAVAILABLE. */
+  BREAKWATER_MAX_INFLIGHT_BODY_SIZE: byteSize.default(256 * MiB),
   BREAKWATER_INGEST_TOKENS: csv.default([]),
   BREAKWATER_QUEUE_MAX_SPANS: positiveInt.default(100_000),
   BREAKWATER_BATCH_MAX_SPANS: positiveInt.default(4_000),

@@ -4,11 +4,13 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
 import { parseEnv } from "@/lib/env";
+import { decodeTraceRequest } from "@/lib/otlp/decode";
 import { silentLogger } from "@/lib/server/logger";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { decodeExportResponse, makeSpan, protobufBody, pseudoRandomBytes, randomTraceId } from "@/lib/test/otlp-requests";
 import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
 import { startOtlpGrpcReceiver, TRACE_EXPORT_PATH, type OtlpGrpcReceiver } from "./grpc-receiver";
+import { createBodyBudget } from "./read-body";
 import { SpanWriter } from "./span-writer";
 
 const MiB = 1024 * 1024;
@@ -216,5 +218,64 @@ describe("OTLP/gRPC receiver: database down", () => {
     }
     expect(result.error).toBeNull();
     expect(await countSpans(span.traceId)).toBe(1);
+  });
+});
+
+describe("OTLP/gRPC receiver: overload", () => {
+  it("refuses with UNAVAILABLE + RetryInfo before reading the message while the writer's queue is full", async () => {
+    // A writer that is never started: what is submitted stays queued. One span fills it.
+    const fullWriter = new SpanWriter(db.pool, { queueMaxSpans: 1 });
+    const queued = fullWriter.submit(decodeTraceRequest(protobufBody([makeSpan()]), "protobuf", { maxAttributeValueLength: 64 }));
+    queued.catch(() => {}); // rejected (WRITER_CLOSED) by close() below
+    const env = parseEnv({ BREAKWATER_MAX_BODY_SIZE: "1MiB" });
+    const receiver = await startOtlpGrpcReceiver({ writer: fullWriter, env, log: silentLogger }, { host: "127.0.0.1", port: 0 });
+    const fullClient = makeClient(receiver.port);
+    try {
+      // 2 MiB is over the 1 MiB message limit: had the message been read, the answer would
+      // be RESOURCE_EXHAUSTED (too large). UNAVAILABLE shows it was refused unread.
+      const big = makeSpan({ attributes: [{ key: "blob", value: { stringValue: "q".repeat(2 * MiB) } }] });
+      const { error } = await exportRaw(fullClient, protobufBody([big]));
+      expect(error?.code).toBe(grpc.status.UNAVAILABLE);
+      expect(error?.details).toBe("ingest queue is full; retry later");
+      expect(error && retryDelaySeconds(error)).toBe(2);
+      expect(fullWriter.stats().requestsRefused).toBe(0); // never decoded nor submitted
+    } finally {
+      fullClient.close();
+      await receiver.close(1000);
+      await fullWriter.close();
+    }
+  });
+
+  it("counts messages against the body budget: UNAVAILABLE + RetryInfo when it is exhausted or would be passed", async () => {
+    const budget = createBodyBudget(MiB);
+    const receiver = await startOtlpGrpcReceiver({ writer, env: parseEnv({}), log: silentLogger, bodyBudget: budget }, { host: "127.0.0.1", port: 0 });
+    const budgetClient = makeClient(receiver.port);
+    const holder = budget.lease(); // as another request holding bytes would
+    try {
+      expect(holder.growTo(MiB)).toBe(true);
+      const exhausted = await exportRaw(budgetClient, protobufBody([makeSpan()]));
+      expect(exhausted.error?.code).toBe(grpc.status.UNAVAILABLE);
+      expect(exhausted.error?.details).toBe("too many request bytes in flight; retry later");
+      expect(exhausted.error && retryDelaySeconds(exhausted.error)).toBe(2);
+
+      holder.release();
+      const other = budget.lease();
+      expect(other.growTo(900 * 1024)).toBe(true);
+      const span = makeSpan({ attributes: [{ key: "blob", value: { stringValue: "w".repeat(300 * 1024) } }] });
+      const passed = await exportRaw(budgetClient, protobufBody([span]));
+      expect(passed.error?.code).toBe(grpc.status.UNAVAILABLE);
+      expect(passed.error && retryDelaySeconds(passed.error)).toBe(1);
+      expect(budget.usedBytes()).toBe(900 * 1024);
+      other.release();
+
+      const accepted = await exportRaw(budgetClient, protobufBody([span]));
+      expect(accepted.error).toBeNull();
+      expect(await countSpans(span.traceId)).toBe(1);
+      expect(budget.usedBytes()).toBe(0);
+    } finally {
+      holder.release();
+      budgetClient.close();
+      await receiver.close(1000);
+    }
   });
 });

@@ -2,11 +2,19 @@ import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
 import type { Env } from "@/lib/env";
 import { OtlpDecodeError } from "@/lib/otlp/decode";
+import type { SpanBatch } from "@/lib/otlp/model";
 import { encodeExportResponse } from "@/lib/otlp/response";
 import type { Logger } from "@/lib/server/logger";
 import { createIngestAuthorizer } from "./auth";
 import { DatabaseUnavailableError, QueueFullError } from "./errors";
-import { ingestTraceRequest, type SpanSubmitter } from "./ingest-trace-request";
+import {
+  decodeIngestRequest,
+  EARLY_REFUSAL_RETRY_AFTER_S,
+  isWriterQueueFull,
+  submitDecodedRequest,
+  type IngestWriter,
+} from "./ingest-trace-request";
+import { getSharedBodyBudget, type BodyBudget } from "./read-body";
 
 /**
  * OTLP/gRPC receiver: opentelemetry.proto.collector.trace.v1.TraceService/Export.
@@ -15,13 +23,31 @@ import { ingestTraceRequest, type SpanSubmitter } from "./ingest-trace-request";
  * bytes (already gunzipped when the client sent `grpc-encoding: gzip`, and limited by
  * `grpc.max_receive_message_length` after decompression) and decode errors become
  * INVALID_ARGUMENT instead of grpc-js's generic INTERNAL.
+ *
+ * Admission runs in a server interceptor when the call's metadata arrives, before grpc-js
+ * reads the message: a missing/wrong token (UNAUTHENTICATED), a (nearly) full writer queue
+ * or a body budget with no room left (UNAVAILABLE + RetryInfo, retryable) refuse the call
+ * without buffering its message. The budget (BREAKWATER_MAX_INFLIGHT_BODY_SIZE, shared with
+ * OTLP/HTTP) then counts the message from when grpc-js hands it over until it is decoded.
  */
 
 export type OtlpGrpcDeps = {
-  writer: SpanSubmitter;
-  env: Pick<Env, "BREAKWATER_MAX_BODY_SIZE" | "BREAKWATER_INGEST_TOKENS" | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH" | "BREAKWATER_SPAN_RETENTION_HOURS">;
+  writer: IngestWriter;
+  env: Pick<
+    Env,
+    | "BREAKWATER_MAX_BODY_SIZE"
+    | "BREAKWATER_MAX_INFLIGHT_BODY_SIZE"
+    | "BREAKWATER_INGEST_TOKENS"
+    | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH"
+    | "BREAKWATER_SPAN_RETENTION_HOURS"
+  >;
   log: Logger;
+  /** Default: the process-wide budget for BREAKWATER_MAX_INFLIGHT_BODY_SIZE (shared with OTLP/HTTP). */
+  bodyBudget?: BodyBudget;
 };
+
+/** RetryInfo delay when the body budget is full: messages are decoded within about a second. */
+const OVERLOADED_RETRY_AFTER_S = 1;
 
 export const TRACE_EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
@@ -67,57 +93,104 @@ function plainError(code: grpc.status, message: string): grpc.ServerErrorRespons
   return Object.assign(new Error(message), { code, details: message });
 }
 
-export function createTraceExportHandler(deps: OtlpGrpcDeps): grpc.handleUnaryCall<Buffer, Buffer> {
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function logRefusal(log: Logger, error: grpc.ServerErrorResponse, fields: Record<string, unknown>): void {
+  log.warn("otlp/grpc export failed", { code: grpc.status[error.code ?? grpc.status.UNKNOWN], ...fields, detail: error.details });
+}
+
+/**
+ * Checks each call when its metadata arrives, before the message is read: ingest token, then
+ * writer queue and body budget. A refused call ends with that status and is never handed to
+ * the Export handler, so its message is not buffered.
+ */
+function createAdmissionInterceptor(deps: OtlpGrpcDeps, budget: BodyBudget): grpc.ServerInterceptor {
   const authorizer = createIngestAuthorizer(deps.env.BREAKWATER_INGEST_TOKENS);
 
+  const admit = (metadata: grpc.Metadata): grpc.ServerErrorResponse | undefined => {
+    if (authorizer.isRequired) {
+      const values = metadata.get("authorization");
+      const auth = authorizer.check(typeof values[0] === "string" ? values[0] : undefined);
+      if (auth !== "ok") {
+        const message = auth === "missing" ? "missing ingest token (authorization: Bearer <token>)" : "invalid ingest token";
+        return plainError(grpc.status.UNAUTHENTICATED, message);
+      }
+    }
+    if (isWriterQueueFull(deps.writer)) {
+      return retryableError(grpc.status.UNAVAILABLE, "ingest queue is full; retry later", EARLY_REFUSAL_RETRY_AFTER_S);
+    }
+    if (budget.isExhausted()) {
+      return retryableError(grpc.status.UNAVAILABLE, "too many request bytes in flight; retry later", EARLY_REFUSAL_RETRY_AFTER_S);
+    }
+    return undefined;
+  };
+
+  return (_method, call) => {
+    const started = performance.now();
+    const listener = new grpc.ServerListenerBuilder()
+      .withOnReceiveMetadata((metadata, next) => {
+        const refusal = admit(metadata);
+        if (refusal === undefined) return next(metadata);
+        call.sendStatus({ code: refusal.code ?? grpc.status.UNKNOWN, details: refusal.details ?? refusal.message, metadata: refusal.metadata });
+        logRefusal(deps.log, refusal, { ms: elapsedMs(started), peer: call.getPeer(), stage: "before reading the message" });
+      })
+      .build();
+    return new grpc.ServerInterceptingCall(call, new grpc.ResponderBuilder().withStart((next) => next(listener)).build());
+  };
+}
+
+function createTraceExportHandler(deps: OtlpGrpcDeps, budget: BodyBudget): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     const started = performance.now();
     const peer = call.getPeer();
+    const body = call.request;
+    const bytes = body.length;
     const done = (error: grpc.ServerErrorResponse | null, response: Buffer | null, fields: Record<string, unknown> = {}) => {
       callback(error, response);
-      const line = { code: grpc.status[error?.code ?? grpc.status.OK], ms: Math.round((performance.now() - started) * 10) / 10, peer, ...fields };
-      if (error) deps.log.warn("otlp/grpc export failed", { ...line, detail: error.details });
-      else deps.log.debug("otlp/grpc export", line);
+      if (error) logRefusal(deps.log, error, { ms: elapsedMs(started), peer, bytes, ...fields });
+      else deps.log.debug("otlp/grpc export", { code: "OK", ms: elapsedMs(started), peer, bytes, ...fields });
     };
 
-    if (authorizer.isRequired) {
-      const values = call.metadata.get("authorization");
-      const header = typeof values[0] === "string" ? values[0] : undefined;
-      const auth = authorizer.check(header);
-      if (auth !== "ok") {
-        const message = auth === "missing" ? "missing ingest token (authorization: Bearer <token>)" : "invalid ingest token";
-        return done(plainError(grpc.status.UNAUTHENTICATED, message), null);
-      }
+    // grpc-js has already buffered the message; counting it now still keeps it from being
+    // decoded (several times its size in objects) while other bodies fill the budget.
+    const lease = budget.lease();
+    if (!lease.growTo(bytes)) {
+      const message = "too many request bytes in flight; retry later";
+      return done(retryableError(grpc.status.UNAVAILABLE, message, OVERLOADED_RETRY_AFTER_S), null);
+    }
+    let batch: SpanBatch;
+    try {
+      batch = decodeIngestRequest(body, "protobuf", deps.env);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) return done(plainError(grpc.status.INVALID_ARGUMENT, error.message), null);
+      const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return done(plainError(grpc.status.INTERNAL, "internal error while decoding spans"), null, { cause });
+    } finally {
+      lease.release();
     }
 
-    const body = call.request;
-    ingestTraceRequest(body, "protobuf", deps).then(
+    submitDecodedRequest(batch, deps.writer).then(
       (result) => {
         done(null, encodeExportResponse("protobuf", result), {
-          bytes: body.length,
           spans: result.acceptedSpans,
           rejected: result.rejectedSpans || undefined,
           duplicates: result.duplicates || undefined,
         });
       },
       (error: unknown) => {
-        if (error instanceof OtlpDecodeError) {
-          return done(plainError(grpc.status.INVALID_ARGUMENT, error.message), null, { bytes: body.length });
-        }
         if (error instanceof QueueFullError) {
           const response = retryableError(grpc.status.UNAVAILABLE, "ingest queue is full; retry later", error.retryAfterSeconds);
-          return done(response, null, { bytes: body.length, cause: error.message });
+          return done(response, null, { cause: error.message });
         }
         if (error instanceof DatabaseUnavailableError) {
           const message = "storage is temporarily unavailable; retry later";
-          return done(retryableError(grpc.status.UNAVAILABLE, message, error.retryAfterSeconds), null, {
-            bytes: body.length,
-            cause: error.message,
-          });
+          return done(retryableError(grpc.status.UNAVAILABLE, message, error.retryAfterSeconds), null, { cause: error.message });
         }
         // Internals go to the log, never to the client.
         const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        done(plainError(grpc.status.INTERNAL, "internal error while storing spans"), null, { bytes: body.length, cause });
+        done(plainError(grpc.status.INTERNAL, "internal error while storing spans"), null, { cause });
       },
     );
   };
@@ -132,12 +205,14 @@ export type OtlpGrpcReceiver = {
 };
 
 export function createOtlpGrpcServer(deps: OtlpGrpcDeps): grpc.Server {
+  const budget = deps.bodyBudget ?? getSharedBodyBudget(deps.env.BREAKWATER_MAX_INFLIGHT_BODY_SIZE);
   const server = new grpc.Server({
     // Applies to the message after grpc-encoding decompression (grpc-js checks the inflated
     // size as it inflates), so it is the same limit as OTLP/HTTP's. Over it → RESOURCE_EXHAUSTED.
     "grpc.max_receive_message_length": deps.env.BREAKWATER_MAX_BODY_SIZE,
+    interceptors: [createAdmissionInterceptor(deps, budget)],
   });
-  server.addService(traceServiceDefinition, { Export: createTraceExportHandler(deps) });
+  server.addService(traceServiceDefinition, { Export: createTraceExportHandler(deps, budget) });
   return server;
 }
 

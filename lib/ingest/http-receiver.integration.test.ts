@@ -6,6 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
 import { parseEnv } from "@/lib/env";
+import { decodeTraceRequest } from "@/lib/otlp/decode";
 import { createLogger, type Logger } from "@/lib/server/logger";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import {
@@ -19,6 +20,7 @@ import {
 } from "@/lib/test/otlp-requests";
 import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
 import { createOtlpHttpHandler } from "./http-receiver";
+import { createBodyBudget, getSharedBodyBudget } from "./read-body";
 import { SpanWriter } from "./span-writer";
 
 const MiB = 1024 * 1024;
@@ -516,9 +518,10 @@ describe("OTLP/HTTP receiver: database down", () => {
 });
 
 describe("OTLP/HTTP receiver: back-pressure", () => {
-  it("answers 429 with Retry-After when the writer's queue is full, storing nothing", async () => {
+  it("answers 429 with the writer's Retry-After when submit finds the queue full, storing nothing", async () => {
     // A "database" that accepts connections and never answers: the writer's only loop hangs
-    // on its first request, so the next one waits in the queue and the one after is refused.
+    // on its first request, the next one waits in the queue (1 of 40 spans: not yet full
+    // enough to be refused unread), and a 40-span request is refused by submit() itself.
     const held = new Set<net.Socket>();
     const blackhole = net.createServer((socket) => {
       held.add(socket);
@@ -529,7 +532,7 @@ describe("OTLP/HTTP receiver: back-pressure", () => {
     stuckUrl.port = String((blackhole.address() as AddressInfo).port);
     const stuckPool = createPool(stuckUrl.toString(), { max: 1 });
     stuckPool.on("error", () => {});
-    const stuckWriter = new SpanWriter(stuckPool, { connections: 1, queueMaxSpans: 1, batchMaxWaitMs: 1, checkoutTimeoutMs: 1_000, drainTimeoutMs: 100 });
+    const stuckWriter = new SpanWriter(stuckPool, { connections: 1, queueMaxSpans: 40, batchMaxWaitMs: 1, checkoutTimeoutMs: 1_000, drainTimeoutMs: 100 });
     stuckWriter.start();
     const receiver = await startReceiver(createOtlpHttpHandler({ writer: stuckWriter, env: parseEnv({}), log: captureLog }));
     try {
@@ -537,23 +540,139 @@ describe("OTLP/HTTP receiver: back-pressure", () => {
       await new Promise((resolve) => setTimeout(resolve, 100)); // taken by the writer loop
       const second = request(receiver.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) });
       await new Promise((resolve) => setTimeout(resolve, 100)); // waiting in the queue
-      const refusedSpan = makeSpan();
-      const refused = await request(receiver.port, { headers: PROTOBUF, body: protobufBody([refusedSpan]) });
+      expect(stuckWriter.stats().queuedSpans).toBe(1);
+      const traceId = randomTraceId();
+      const refusedSpans = Array.from({ length: 40 }, () => makeSpan({ traceId }));
+      const refused = await request(receiver.port, { headers: PROTOBUF, body: protobufBody(refusedSpans) });
       expect(refused.status).toBe(429);
       const retryAfter = Number(refused.headers["retry-after"]);
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(5);
-      expect(decodeRpcStatus(refused.body).code).toBe(8); // RESOURCE_EXHAUSTED
+      expect(refused.headers["content-type"]).toBe("application/x-protobuf");
+      expect(decodeRpcStatus(refused.body)).toEqual({ code: 8, message: "ingest queue is full; retry later" }); // RESOURCE_EXHAUSTED
+      expect(stuckWriter.stats().requestsRefused).toBe(1); // refused by submit(), after decoding
       // The stuck ones end as 503 once the connection attempt times out: never a false 200.
       expect((await first).status).toBe(503);
       expect((await second).status).toBe(503);
-      expect(await countSpans(refusedSpan.traceId)).toBe(0);
+      expect(await countSpans(traceId)).toBe(0);
     } finally {
       await receiver.close();
       await stuckWriter.close();
       for (const socket of held) socket.destroy();
       await stuckPool.end().catch(() => {});
       await new Promise((resolve) => blackhole.close(resolve));
+    }
+  });
+
+  it("answers 429 + Retry-After to a large POST before reading its body while the writer's queue is full", async () => {
+    // A writer that is never started: what is submitted stays queued. One span fills it.
+    const fullWriter = new SpanWriter(db.pool, { queueMaxSpans: 1 });
+    const queued = fullWriter.submit(decodeTraceRequest(protobufBody([makeSpan()]), "protobuf", { maxAttributeValueLength: 64 }));
+    queued.catch(() => {}); // rejected (WRITER_CLOSED) by close() below
+    const receiver = await startReceiver(createOtlpHttpHandler({ writer: fullWriter, env: parseEnv({}), log: captureLog }));
+    try {
+      let sent = 0;
+      const started = performance.now();
+      // Declares 48 MiB, sends 1 MiB and never the rest: the answer cannot wait for the body.
+      const reply = await request(receiver.port, {
+        headers: { ...PROTOBUF, "content-length": 48 * MiB },
+        write: (req) => {
+          req.write(pseudoRandomBytes(MiB));
+          sent += MiB;
+        },
+      });
+      expect(reply.status).toBe(429);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(sent).toBeLessThan(48 * MiB);
+      expect(reply.headers["retry-after"]).toBe("2");
+      expect(reply.headers["content-type"]).toBe("application/x-protobuf");
+      expect(decodeRpcStatus(reply.body)).toEqual({ code: 8, message: "ingest queue is full; retry later" });
+      expect(fullWriter.stats().requestsRefused).toBe(0); // never decoded nor submitted
+      expect(logLines.at(-1)).toContain("refused before reading the body");
+
+      // JSON is answered in JSON.
+      const json = await request(receiver.port, { headers: JSON_TYPE, body: jsonBody([makeSpan()]) });
+      expect(json.status).toBe(429);
+      expect(json.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(json.body.toString())).toEqual({ code: 8, message: "ingest queue is full; retry later" });
+    } finally {
+      await receiver.close();
+      await fullWriter.close();
+    }
+  });
+
+  it("caps the bytes of bodies in flight across requests (BREAKWATER_MAX_INFLIGHT_BODY_SIZE): 429 + Retry-After beyond it", async () => {
+    const env = parseEnv({ BREAKWATER_MAX_INFLIGHT_BODY_SIZE: "1MiB" });
+    const budget = getSharedBodyBudget(MiB);
+    const receiver = await startReceiver(createOtlpHttpHandler({ writer, env, log: captureLog }));
+    const waitForBudget = async (bytes: number) => {
+      const deadline = Date.now() + 5_000;
+      while (budget.usedBytes() < bytes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(budget.usedBytes()).toBeGreaterThanOrEqual(bytes);
+    };
+    try {
+      // A: a valid 1.5 MiB request, sent in two parts; it holds 900 KiB of the budget meanwhile.
+      const bigSpan = makeSpan({ attributes: [{ key: "blob", value: { stringValue: "b".repeat(1.5 * MiB) } }] });
+      const bigBody = protobufBody([bigSpan]);
+      let finishBig: () => void = () => {};
+      const big = request(receiver.port, {
+        headers: { ...PROTOBUF, "content-length": bigBody.length },
+        write: (req) => {
+          req.write(bigBody.subarray(0, 900 * 1024));
+          finishBig = () => req.end(bigBody.subarray(900 * 1024));
+        },
+      });
+      await waitForBudget(900 * 1024);
+
+      // B: 300 KiB more would pass 1 MiB: refused while reading, nothing stored.
+      const mediumSpan = makeSpan({ attributes: [{ key: "blob", value: { stringValue: "m".repeat(300 * 1024) } }] });
+      const mediumBody = protobufBody([mediumSpan]);
+      const refused = await request(receiver.port, { headers: PROTOBUF, body: mediumBody });
+      expect(refused.status).toBe(429);
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect(decodeRpcStatus(refused.body)).toEqual({
+        code: 8,
+        message: "too many request bytes are being received and decoded right now; retry later",
+      });
+      expect(budget.usedBytes()).toBe(900 * 1024); // B's bytes were given back
+
+      // A alone may pass the budget (its last part takes it to 1.5 MiB) and is stored.
+      finishBig();
+      const answer = await big;
+      expect(answer.status).toBe(200);
+      expect(await countSpans(bigSpan.traceId)).toBe(1);
+      expect(budget.usedBytes()).toBe(0);
+
+      // B again, now that nothing else is in flight: stored.
+      const retried = await request(receiver.port, { headers: PROTOBUF, body: mediumBody });
+      expect(retried.status).toBe(200);
+      expect(await countSpans(mediumSpan.traceId)).toBe(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("refuses a request unread while the body budget is exhausted", async () => {
+    const budget = createBodyBudget(MiB);
+    const receiver = await startReceiver(createOtlpHttpHandler({ writer, env: parseEnv({}), log: captureLog, bodyBudget: budget }));
+    const holder = budget.lease();
+    expect(holder.growTo(MiB)).toBe(true); // as another request buffering 1 MiB would
+    try {
+      const reply = await request(receiver.port, {
+        headers: { ...JSON_TYPE, "content-length": 32 * MiB },
+        write: (req) => req.write(Buffer.alloc(64 * 1024, 0x20)),
+      });
+      expect(reply.status).toBe(429);
+      expect(reply.headers["retry-after"]).toBe("2");
+      expect(reply.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(reply.body.toString())).toEqual({ code: 8, message: "too many request bytes in flight; retry later" });
+      holder.release();
+      const span = makeSpan();
+      expect((await request(receiver.port, { headers: JSON_TYPE, body: jsonBody([span]) })).status).toBe(200);
+      expect(await countSpans(span.traceId)).toBe(1);
+    } finally {
+      holder.release();
+      await receiver.close();
     }
   });
 });

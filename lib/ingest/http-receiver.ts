@@ -2,12 +2,19 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { Env } from "@/lib/env";
 import { OtlpDecodeError } from "@/lib/otlp/decode";
+import type { SpanBatch } from "@/lib/otlp/model";
 import { encodeExportResponse, encodeRpcStatus } from "@/lib/otlp/response";
 import type { Logger } from "@/lib/server/logger";
 import { bearerChallenge, createIngestAuthorizer } from "./auth";
 import { DatabaseUnavailableError, QueueFullError } from "./errors";
-import { ingestTraceRequest, type SpanSubmitter } from "./ingest-trace-request";
-import { BodyReadError, discardBody, readBody } from "./read-body";
+import {
+  decodeIngestRequest,
+  EARLY_REFUSAL_RETRY_AFTER_S,
+  isWriterQueueFull,
+  submitDecodedRequest,
+  type IngestWriter,
+} from "./ingest-trace-request";
+import { BodyReadError, discardBody, getSharedBodyBudget, readBody, type BodyBudget } from "./read-body";
 
 /**
  * OTLP/HTTP receiver (OTLP spec, "OTLP/HTTP"): a plain node:http handler for POST /v1/traces,
@@ -15,19 +22,36 @@ import { BodyReadError, discardBody, readBody } from "./read-body";
  *
  * Answers 200 only after the writer's submit() resolved, i.e. after COMMIT. Every 4xx/5xx
  * carries a google.rpc.Status in the request's encoding (protobuf when it is unknown).
+ *
+ * Overload: a request is refused with 429 + Retry-After before its body is read when the
+ * writer's queue is (nearly) full or the body budget (BREAKWATER_MAX_INFLIGHT_BODY_SIZE) has
+ * no room, and while reading when its bytes would pass that budget; so a burst of large
+ * requests cannot buffer and decode without bound exactly when the writer is refusing them.
  */
 
 export type OtlpFormat = "protobuf" | "json";
 
 export type OtlpHttpDeps = {
-  writer: SpanSubmitter;
-  env: Pick<Env, "BREAKWATER_MAX_BODY_SIZE" | "BREAKWATER_INGEST_TOKENS" | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH" | "BREAKWATER_SPAN_RETENTION_HOURS">;
+  writer: IngestWriter;
+  env: Pick<
+    Env,
+    | "BREAKWATER_MAX_BODY_SIZE"
+    | "BREAKWATER_MAX_INFLIGHT_BODY_SIZE"
+    | "BREAKWATER_INGEST_TOKENS"
+    | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH"
+    | "BREAKWATER_SPAN_RETENTION_HOURS"
+  >;
   log: Logger;
+  /** Default: the process-wide budget for BREAKWATER_MAX_INFLIGHT_BODY_SIZE (shared with gRPC). */
+  bodyBudget?: BodyBudget;
 };
 
 export type OtlpHttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export const OTLP_TRACES_PATH = "/v1/traces";
+
+/** Retry-After when the body budget is full: bodies are decoded within about a second. */
+const OVERLOADED_RETRY_AFTER_S = 1;
 
 const CONTENT_TYPE: Record<OtlpFormat, string> = { protobuf: "application/x-protobuf", json: "application/json" };
 
@@ -66,6 +90,7 @@ type Outcome = {
 export function createOtlpHttpHandler(deps: OtlpHttpDeps): OtlpHttpHandler {
   const authorizer = createIngestAuthorizer(deps.env.BREAKWATER_INGEST_TOKENS);
   const limitBytes = deps.env.BREAKWATER_MAX_BODY_SIZE;
+  const budget = deps.bodyBudget ?? getSharedBodyBudget(deps.env.BREAKWATER_MAX_INFLIGHT_BODY_SIZE);
 
   const send = (
     res: ServerResponse,
@@ -116,40 +141,64 @@ export function createOtlpHttpHandler(deps: OtlpHttpDeps): OtlpHttpHandler {
       return { status: 415 };
     }
 
-    let body: Buffer;
+    // Refused before reading: the answer does not wait for the body (discarded, bounded).
+    const overload = isWriterQueueFull(deps.writer)
+      ? "ingest queue is full"
+      : budget.isExhausted()
+        ? "too many request bytes in flight"
+        : undefined;
+    if (overload !== undefined) {
+      discardBody(req);
+      const retryAfter = String(EARLY_REFUSAL_RETRY_AFTER_S);
+      sendStatus(res, 429, contentFormat, `${overload}; retry later`, { "retry-after": retryAfter });
+      return { status: 429, detail: `${overload} (refused before reading the body)` };
+    }
+
+    // The body counts against the budget from its first byte until it is decoded; after
+    // that only the batch is held, and the writer's queue bounds those.
+    const lease = budget.lease();
+    let batch: SpanBatch;
+    let bytes: number;
     try {
-      body = await readBody(req, { limitBytes });
+      const body = await readBody(req, { limitBytes, lease });
+      bytes = body.length;
+      batch = decodeIngestRequest(body, contentFormat, deps.env);
     } catch (error) {
-      if (!(error instanceof BodyReadError)) throw error;
-      if (error.code === "CLIENT_ABORTED") return { status: 499, detail: error.message };
-      sendStatus(res, error.httpStatus, contentFormat, error.message);
-      return { status: error.httpStatus, detail: error.message };
+      if (error instanceof BodyReadError) {
+        if (error.code === "CLIENT_ABORTED") return { status: 499, detail: error.message };
+        const headers = error.code === "OVERLOADED" ? { "retry-after": String(OVERLOADED_RETRY_AFTER_S) } : undefined;
+        sendStatus(res, error.httpStatus, contentFormat, error.message, headers);
+        return { status: error.httpStatus, detail: error.message };
+      }
+      if (error instanceof OtlpDecodeError) {
+        sendStatus(res, 400, contentFormat, error.message);
+        return { status: 400, bytes: lease.bytes, detail: error.message };
+      }
+      throw error;
+    } finally {
+      lease.release();
     }
 
     try {
-      const result = await ingestTraceRequest(body, contentFormat, deps);
+      const result = await submitDecodedRequest(batch, deps.writer);
       send(res, 200, contentFormat, encodeExportResponse(contentFormat, result));
       return {
         status: 200,
-        bytes: body.length,
+        bytes,
         spans: result.acceptedSpans,
         rejected: result.rejectedSpans,
         duplicates: result.duplicates,
       };
     } catch (error) {
-      if (error instanceof OtlpDecodeError) {
-        sendStatus(res, 400, contentFormat, error.message);
-        return { status: 400, bytes: body.length, detail: error.message };
-      }
       if (error instanceof QueueFullError) {
         const retryAfter = String(error.retryAfterSeconds);
         sendStatus(res, 429, contentFormat, "ingest queue is full; retry later", { "retry-after": retryAfter });
-        return { status: 429, bytes: body.length, detail: error.message };
+        return { status: 429, bytes, detail: error.message };
       }
       if (error instanceof DatabaseUnavailableError) {
         const retryAfter = String(error.retryAfterSeconds);
         sendStatus(res, 503, contentFormat, "storage is temporarily unavailable; retry later", { "retry-after": retryAfter });
-        return { status: 503, bytes: body.length, detail: error.message };
+        return { status: 503, bytes, detail: error.message };
       }
       throw error;
     }

@@ -1,5 +1,6 @@
 import type { Env } from "@/lib/env";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
+import type { SpanBatch } from "@/lib/otlp/model";
 import type { SpanWriter } from "./span-writer";
 
 /**
@@ -10,6 +11,26 @@ import type { SpanWriter } from "./span-writer";
  */
 
 export type SpanSubmitter = Pick<SpanWriter, "submit">;
+
+/** What the receivers need of the writer: submit, and its queue fill to refuse early. */
+export type IngestWriter = Pick<SpanWriter, "submit" | "stats" | "queueMaxSpans">;
+
+/**
+ * Free queue room, as a share of the queue, below which receivers refuse a request before
+ * reading its body (429 / UNAVAILABLE). Its span count is unknown until it is decoded, and
+ * with the queue this full most requests would be refused by submit() after the work of
+ * buffering and decoding them; requests in flight also still add to the queue.
+ */
+const EARLY_REFUSAL_ROOM = 0.05;
+/** Retry-After for an early refusal (the writer's own QueueFullError estimates it instead). */
+export const EARLY_REFUSAL_RETRY_AFTER_S = 2;
+
+/** Whether the writer's queue is (nearly) full, so a request should be refused unread. */
+export function isWriterQueueFull(writer: Pick<SpanWriter, "stats" | "queueMaxSpans">): boolean {
+  const { queuedSpans } = writer.stats();
+  if (queuedSpans === 0) return false;
+  return writer.queueMaxSpans - queuedSpans < Math.max(1, writer.queueMaxSpans * EARLY_REFUSAL_ROOM);
+}
 
 export type IngestTraceDeps = {
   writer: SpanSubmitter;
@@ -45,21 +66,22 @@ export function describeRejections(rejectedSpans: number, reasons: readonly stri
   return message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : message;
 }
 
-export async function ingestTraceRequest(
-  body: Uint8Array,
-  format: "protobuf" | "json",
-  deps: IngestTraceDeps,
-): Promise<IngestTraceResult> {
-  const batch = decodeTraceRequest(body, format, {
-    maxAttributeValueLength: deps.env.BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH,
-    maxAgeMs: deps.env.BREAKWATER_SPAN_RETENTION_HOURS * HOUR_MS,
+/** Decodes and normalizes a request body (throws OtlpDecodeError). */
+export function decodeIngestRequest(body: Uint8Array, format: "protobuf" | "json", env: IngestTraceDeps["env"]): SpanBatch {
+  return decodeTraceRequest(body, format, {
+    maxAttributeValueLength: env.BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH,
+    maxAgeMs: env.BREAKWATER_SPAN_RETENTION_HOURS * HOUR_MS,
     maxFutureMs: MAX_FUTURE_MS,
   });
+}
+
+/** Hands a decoded request to the writer and waits for COMMIT. */
+export async function submitDecodedRequest(batch: SpanBatch, writer: SpanSubmitter): Promise<IngestTraceResult> {
   let inserted = 0;
   let duplicates = 0;
   // An empty request (or one whose every span was rejected) is answered without a write.
   if (batch.spans.length > 0) {
-    ({ inserted, duplicates } = await deps.writer.submit(batch));
+    ({ inserted, duplicates } = await writer.submit(batch));
   }
   return {
     acceptedSpans: batch.spans.length,
@@ -68,4 +90,13 @@ export async function ingestTraceRequest(
     rejectedSpans: batch.rejectedSpans,
     errorMessage: describeRejections(batch.rejectedSpans, batch.rejectionReasons),
   };
+}
+
+/** decodeIngestRequest then submitDecodedRequest. */
+export async function ingestTraceRequest(
+  body: Uint8Array,
+  format: "protobuf" | "json",
+  deps: IngestTraceDeps,
+): Promise<IngestTraceResult> {
+  return submitDecodedRequest(decodeIngestRequest(body, format, deps.env), deps.writer);
 }

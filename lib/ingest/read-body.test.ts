@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BodyReadError, parseContentEncoding, readBody } from "./read-body";
+import { BodyReadError, createBodyBudget, getSharedBodyBudget, parseContentEncoding, readBody } from "./read-body";
 
 // A real loopback server whose handler reads the body with a 1 MiB limit and answers
 // with the status the error maps to (or 200 + the body's sha-free length).
@@ -176,5 +176,89 @@ describe("readBody", () => {
     expect(await post(Buffer.alloc(LIMIT + 10))).toBe(413);
     expect(await post(Buffer.from("ok"))).toBe(200);
     agent.destroy();
+  });
+});
+
+describe("createBodyBudget", () => {
+  it("grows leases up to the limit, refuses growth past it, and frees bytes on release", () => {
+    const budget = createBodyBudget(100);
+    const a = budget.lease();
+    const b = budget.lease();
+    expect(a.growTo(60)).toBe(true);
+    expect(b.growTo(40)).toBe(true);
+    expect(budget.usedBytes()).toBe(100);
+    expect(budget.isExhausted()).toBe(true);
+    expect(b.growTo(41)).toBe(false); // unchanged on refusal
+    expect(b.bytes).toBe(40);
+    expect(a.growTo(50)).toBe(true); // shrinking is a no-op
+    expect(a.bytes).toBe(60);
+    a.release();
+    a.release(); // idempotent
+    expect(budget.usedBytes()).toBe(40);
+    expect(b.growTo(100)).toBe(true);
+    expect(a.growTo(1)).toBe(false); // released leases stay empty
+    b.release();
+    expect(budget.usedBytes()).toBe(0);
+  });
+
+  it("lets one lease alone pass the limit, so a body over it is not refused forever", () => {
+    const budget = createBodyBudget(100);
+    const alone = budget.lease();
+    expect(alone.growTo(250)).toBe(true);
+    const other = budget.lease();
+    expect(other.growTo(1)).toBe(false);
+    alone.release();
+    expect(other.growTo(1)).toBe(true);
+  });
+
+  it("shares one budget per limit across the process", () => {
+    expect(getSharedBodyBudget(12345)).toBe(getSharedBodyBudget(12345));
+    expect(getSharedBodyBudget(12345)).not.toBe(getSharedBodyBudget(12346));
+  });
+});
+
+describe("readBody with a budget lease", () => {
+  it("stops reading with OVERLOADED (429) once the body would pass the budget, and frees nothing it does not hold", async () => {
+    const budget = createBodyBudget(64 * 1024);
+    const held = budget.lease();
+    expect(held.growTo(48 * 1024)).toBe(true);
+    const budgetServer = http.createServer((req, res) => {
+      const lease = budget.lease();
+      readBody(req, { limitBytes: LIMIT, lease })
+        .then(
+          (body) => {
+            res.writeHead(200);
+            res.end(String(body.length));
+          },
+          (error: unknown) => {
+            res.writeHead(error instanceof BodyReadError ? error.httpStatus : 500);
+            res.end(error instanceof BodyReadError ? error.code : "error");
+          },
+        )
+        .finally(() => lease.release());
+    });
+    await new Promise<void>((resolve) => budgetServer.listen(0, "127.0.0.1", resolve));
+    const budgetPort = (budgetServer.address() as AddressInfo).port;
+    const post = (body: Buffer) =>
+      new Promise<Reply>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: budgetPort, method: "POST", agent: false }, (res) => {
+          const parts: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => parts.push(chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString() }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      expect(await post(Buffer.alloc(8 * 1024))).toEqual({ status: 200, body: String(8 * 1024) });
+      expect(await post(Buffer.alloc(32 * 1024))).toEqual({ status: 429, body: "OVERLOADED" });
+      expect(budget.usedBytes()).toBe(48 * 1024); // the refused request's lease was released
+      held.release();
+      expect(await post(Buffer.alloc(32 * 1024))).toEqual({ status: 200, body: String(32 * 1024) });
+      expect(budget.usedBytes()).toBe(0);
+    } finally {
+      budgetServer.closeAllConnections();
+      await new Promise((resolve) => budgetServer.close(resolve));
+    }
   });
 });

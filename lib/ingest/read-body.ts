@@ -11,10 +11,12 @@ import zlib from "node:zlib";
  * client can still read the error response instead of seeing a connection reset.
  */
 
-export type BodyErrorCode = "BODY_TOO_LARGE" | "UNSUPPORTED_ENCODING" | "MALFORMED_BODY" | "CLIENT_ABORTED";
+export type BodyErrorCode = "BODY_TOO_LARGE" | "OVERLOADED" | "UNSUPPORTED_ENCODING" | "MALFORMED_BODY" | "CLIENT_ABORTED";
 
 const HTTP_STATUS: Record<BodyErrorCode, number> = {
   BODY_TOO_LARGE: 413,
+  // Too many body bytes in memory across requests (BodyBudget): retry later.
+  OVERLOADED: 429,
   UNSUPPORTED_ENCODING: 415,
   MALFORMED_BODY: 400,
   // Nobody is left to read an answer; 400 keeps logs meaningful.
@@ -33,9 +35,89 @@ export class BodyReadError extends Error {
   }
 }
 
+/**
+ * Bytes of request bodies held in memory at once, across requests and receivers
+ * (BREAKWATER_MAX_INFLIGHT_BODY_SIZE). Each request takes a lease that grows with the bytes
+ * it has actually buffered (not with a declared Content-Length, which a slow client could
+ * use to hold the budget without sending anything) and is released once the body is
+ * decoded. Growing past the limit fails, and the request is refused with 429 / UNAVAILABLE
+ * rather than adding to memory; a request alone is always allowed to grow, so a limit below
+ * BREAKWATER_MAX_BODY_SIZE cannot refuse every large body.
+ */
+export type BodyBudget = {
+  readonly limitBytes: number;
+  /** Bytes held by all leases now. */
+  usedBytes(): number;
+  /** True when there is no room at all: refuse before reading anything. */
+  isExhausted(): boolean;
+  lease(): BodyLease;
+};
+
+export type BodyLease = {
+  /** Bytes this lease holds. */
+  readonly bytes: number;
+  /** Grows the lease to `total` bytes; false (unchanged) when other leases leave no room. */
+  growTo(total: number): boolean;
+  /** Gives the bytes back; idempotent. */
+  release(): void;
+};
+
+export function createBodyBudget(limitBytes: number): BodyBudget {
+  let used = 0;
+  return {
+    limitBytes,
+    usedBytes: () => used,
+    isExhausted: () => used >= limitBytes,
+    lease() {
+      let bytes = 0;
+      let released = false;
+      return {
+        get bytes() {
+          return bytes;
+        },
+        growTo(total) {
+          if (released) return false;
+          if (total <= bytes) return true;
+          const others = used - bytes;
+          if (others > 0 && others + total > limitBytes) return false;
+          used += total - bytes;
+          bytes = total;
+          return true;
+        },
+        release() {
+          if (released) return;
+          released = true;
+          used -= bytes;
+          bytes = 0;
+        },
+      };
+    },
+  };
+}
+
+const sharedBudgets = new Map<number, BodyBudget>();
+
+/**
+ * The process-wide budget for a limit: receivers built from the same configuration (the
+ * OTLP/HTTP handler on both HTTP ports and the gRPC receiver) share one.
+ */
+export function getSharedBodyBudget(limitBytes: number): BodyBudget {
+  let budget = sharedBudgets.get(limitBytes);
+  if (budget === undefined) {
+    budget = createBodyBudget(limitBytes);
+    sharedBudgets.set(limitBytes, budget);
+  }
+  return budget;
+}
+
 export type ReadBodyOptions = {
   /** Maximum body size in bytes, counted after decompression (and before it, too). */
   limitBytes: number;
+  /**
+   * Counts the buffered bytes against a BodyBudget; when it cannot grow, reading stops with
+   * BodyReadError OVERLOADED. The caller releases it (after decoding the body).
+   */
+  lease?: BodyLease;
   /** After a failure, how many more bytes to read and throw away before closing the connection. */
   discardLimitBytes?: number;
   /** After a failure, how long to keep discarding before closing the connection. */
@@ -101,6 +183,10 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
     return Promise.reject(tooLarge());
   }
 
+  const lease = options.lease;
+  const overloaded = () =>
+    new BodyReadError("OVERLOADED", "too many request bytes are being received and decoded right now; retry later");
+
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -135,6 +221,7 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       if (size > limit) {
         return fail(gunzip ? new BodyReadError("BODY_TOO_LARGE", `request body inflates to more than the limit of ${limit} bytes`) : tooLarge());
       }
+      if (lease && !lease.growTo(size)) return fail(overloaded());
       chunks.push(chunk);
     };
     function onData(chunk: Buffer) {
