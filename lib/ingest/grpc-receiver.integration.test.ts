@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
 import { parseEnv } from "@/lib/env";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
-import { silentLogger } from "@/lib/server/logger";
+import { createLogger, silentLogger, type Logger } from "@/lib/server/logger";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { decodeExportResponse, makeSpan, protobufBody, pseudoRandomBytes, randomTraceId } from "@/lib/test/otlp-requests";
 import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
@@ -69,6 +69,8 @@ let guarded: OtlpGrpcReceiver;
 let client: grpc.Client;
 let gzipClient: grpc.Client;
 let guardedClient: grpc.Client;
+const logLines: string[] = [];
+const captureLog: Logger = createLogger({ level: "debug", write: (_level, line) => logLines.push(line) });
 
 const countSpans = async (traceId?: string) =>
   (
@@ -84,7 +86,7 @@ beforeAll(async () => {
   const env = parseEnv({ BREAKWATER_MAX_BODY_SIZE: "1MiB" });
   open = await startOtlpGrpcReceiver({ writer, env, log: silentLogger }, { host: "127.0.0.1", port: 0 });
   const tokenEnv = parseEnv({ BREAKWATER_MAX_BODY_SIZE: "1MiB", BREAKWATER_INGEST_TOKENS: TOKEN });
-  guarded = await startOtlpGrpcReceiver({ writer, env: tokenEnv, log: silentLogger }, { host: "127.0.0.1", port: 0 });
+  guarded = await startOtlpGrpcReceiver({ writer, env: tokenEnv, log: captureLog }, { host: "127.0.0.1", port: 0 });
   client = makeClient(open.port);
   // grpc.default_compression_algorithm 2 = gzip: every message goes out with grpc-encoding gzip.
   gzipClient = makeClient(open.port, { "grpc.default_compression_algorithm": 2 });
@@ -169,6 +171,24 @@ describe("OTLP/gRPC receiver", () => {
     const right = await exportRaw(guardedClient, protobufBody([span]), rightMetadata);
     expect(right.error).toBeNull();
     expect(await countSpans(span.traceId)).toBe(1);
+  });
+
+  it("never logs the token, right or wrong, nor the authorization value", async () => {
+    const wrongToken = "wrong-token-0123456789abcdef";
+    const before = logLines.length;
+    for (const value of [undefined, `Bearer ${wrongToken}`, `Bearer ${TOKEN}`, `Basic ${TOKEN}`]) {
+      const metadata = new grpc.Metadata();
+      if (value !== undefined) metadata.set("authorization", value);
+      await exportRaw(guardedClient, protobufBody([makeSpan()]), metadata);
+    }
+    const lines = logLines.slice(before);
+    // One line per call: three refusals (warn) and one export (debug).
+    expect(lines).toHaveLength(4);
+    expect(lines.filter((line) => line.includes("UNAUTHENTICATED"))).toHaveLength(3);
+    const text = lines.join("\n");
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(wrongToken);
+    expect(text).not.toMatch(/Basic/);
   });
 });
 

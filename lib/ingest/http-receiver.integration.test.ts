@@ -112,6 +112,23 @@ async function countSpans(traceId?: string): Promise<number> {
   return result.rows[0].n;
 }
 
+const RPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, UNAUTHENTICATED: 16 } as const;
+
+/**
+ * Asserts an error answer: its HTTP status, a Content-Type in the request's encoding, and a
+ * body that decodes as google.rpc.Status (protobuf or JSON) with this code and a message
+ * matching `message`.
+ */
+function expectRpcStatus(reply: Reply, httpStatus: number, format: "protobuf" | "json", code: number, message: RegExp): void {
+  expect(reply.status).toBe(httpStatus);
+  expect(reply.headers["content-type"]).toBe(format === "json" ? "application/json" : "application/x-protobuf");
+  expect(Number(reply.headers["content-length"])).toBe(reply.body.length);
+  const status =
+    format === "json" ? (JSON.parse(reply.body.toString()) as { code: number; message: string }) : decodeRpcStatus(reply.body);
+  expect(status.code).toBe(code);
+  expect(status.message).toMatch(message);
+}
+
 /** Asserts that `action` leaves the spans table unchanged. */
 async function expectNothingStored<T>(action: () => Promise<T>): Promise<T> {
   const before = await countSpans();
@@ -302,19 +319,14 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: PROTOBUF, body: whole.subarray(0, whole.length - 7) }),
     );
-    expect(reply.status).toBe(400);
-    expect(reply.headers["content-type"]).toBe("application/x-protobuf");
-    const status = decodeRpcStatus(reply.body);
-    expect(status.code).toBe(3); // INVALID_ARGUMENT
-    expect(status.message).toMatch(/protobuf/i);
+    expectRpcStatus(reply, 400, "protobuf", RPC.INVALID_ARGUMENT, /^invalid protobuf ExportTraceServiceRequest: /);
   });
 
   it("answers 400 to random bytes", async () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: PROTOBUF, body: pseudoRandomBytes(4096) }),
     );
-    expect(reply.status).toBe(400);
-    expect(decodeRpcStatus(reply.body).code).toBe(3);
+    expectRpcStatus(reply, 400, "protobuf", RPC.INVALID_ARGUMENT, /^invalid protobuf ExportTraceServiceRequest: /);
   });
 
   it("answers 400 with a JSON Status to JSON with wrong types", async () => {
@@ -322,25 +334,21 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
       resourceSpans: [{ scopeSpans: [{ spans: [{ ...makeSpan(), name: 12345, startTimeUnixNano: { a: 1 } }] }] }],
     });
     const reply = await expectNothingStored(() => request(small.port, { headers: JSON_TYPE, body: Buffer.from(body) }));
-    expect(reply.status).toBe(400);
-    expect(reply.headers["content-type"]).toBe("application/json");
-    const status = JSON.parse(reply.body.toString()) as { code: number; message: string };
-    expect(status.code).toBe(3);
-    expect(status.message).toMatch(/name|startTimeUnixNano/);
+    expectRpcStatus(reply, 400, "json", RPC.INVALID_ARGUMENT, /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.(name|startTimeUnixNano)/);
   });
 
   it("answers 400 to malformed JSON", async () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: JSON_TYPE, body: Buffer.from('{"resourceSpans": [') }),
     );
-    expect(reply.status).toBe(400);
+    expectRpcStatus(reply, 400, "json", RPC.INVALID_ARGUMENT, /^invalid OTLP\/JSON: .*JSON/);
   });
 
   it("answers 400 to an enum given as a name (OTLP/JSON requires integers)", async () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: JSON_TYPE, body: jsonBody([makeSpan({ kind: "SPAN_KIND_SERVER" })]) }),
     );
-    expect(reply.status).toBe(400);
+    expectRpcStatus(reply, 400, "json", RPC.INVALID_ARGUMENT, /spans\[0\]\.kind: expected an integer enum value \(OTLP\/JSON does not accept enum names\)/);
   });
 
   it("stops a gzip bomb while inflating (1 GiB of zeros → 413) without holding it in memory", async () => {
@@ -353,8 +361,7 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
     const reply = await expectNothingStored(() =>
       request(standard.port, { headers: { ...PROTOBUF, "content-encoding": "gzip" }, body: bomb }),
     );
-    expect(reply.status).toBe(413);
-    expect(decodeRpcStatus(reply.body).message).toMatch(/inflates to more than/);
+    expectRpcStatus(reply, 413, "protobuf", RPC.RESOURCE_EXHAUSTED, /inflates to more than the limit of 67108864 bytes/);
     expect(performance.now() - started).toBeLessThan(5_000);
     // At most the 64 MiB limit (plus slack) was ever buffered, not the 1 GiB.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * MiB);
@@ -364,8 +371,7 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: PROTOBUF, body: Buffer.alloc(MiB + 1) }),
     );
-    expect(reply.status).toBe(413);
-    expect(decodeRpcStatus(reply.body).code).toBe(8); // RESOURCE_EXHAUSTED
+    expectRpcStatus(reply, 413, "protobuf", RPC.RESOURCE_EXHAUSTED, /larger than the limit of 1048576 bytes/);
   });
 
   it("answers 413 to a chunked body (no Content-Length) as soon as it passes the limit", async () => {
@@ -379,7 +385,7 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
         },
       }),
     );
-    expect(reply.status).toBe(413);
+    expectRpcStatus(reply, 413, "protobuf", RPC.RESOURCE_EXHAUSTED, /larger than the limit of 1048576 bytes/);
   });
 
   it("answers 413 at the default 64 MiB limit from Content-Length alone", async () => {
@@ -387,45 +393,51 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
       headers: { ...PROTOBUF, "content-length": 64 * MiB + 1 },
       write: (req) => req.flushHeaders(),
     });
-    expect(reply.status).toBe(413);
-    expect(decodeRpcStatus(reply.body).message).toContain(String(64 * MiB));
+    expectRpcStatus(reply, 413, "protobuf", RPC.RESOURCE_EXHAUSTED, new RegExp(`limit of ${64 * MiB} bytes`));
   });
 
   it("answers 415 to a wrong Content-Type", async () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: { "content-type": "text/plain" }, body: protobufBody([makeSpan()]) }),
     );
-    expect(reply.status).toBe(415);
-    expect(decodeRpcStatus(reply.body).message).toMatch(/Content-Type/);
+    // The request's encoding is unknown, so the answer is protobuf.
+    expectRpcStatus(reply, 415, "protobuf", RPC.INVALID_ARGUMENT, /^unsupported Content-Type "text\/plain"; use application\/x-protobuf or application\/json$/);
   });
 
   it("answers 415 to an unsupported Content-Encoding", async () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: { ...PROTOBUF, "content-encoding": "br" }, body: protobufBody([makeSpan()]) }),
     );
-    expect(reply.status).toBe(415);
+    expectRpcStatus(reply, 415, "protobuf", RPC.INVALID_ARGUMENT, /^unsupported Content-Encoding "br"; use gzip or none$/);
+    const json = await expectNothingStored(() =>
+      request(small.port, { headers: { ...JSON_TYPE, "content-encoding": "deflate" }, body: jsonBody([makeSpan()]) }),
+    );
+    expectRpcStatus(json, 415, "json", RPC.INVALID_ARGUMENT, /^unsupported Content-Encoding "deflate"/);
   });
 
   it("answers 400 to a corrupt gzip body", async () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: { ...PROTOBUF, "content-encoding": "gzip" }, body: Buffer.from("not gzip") }),
     );
-    expect(reply.status).toBe(400);
+    expectRpcStatus(reply, 400, "protobuf", RPC.INVALID_ARGUMENT, /^invalid gzip body: /);
   });
 
   it("answers 405 with Allow: POST to another method", async () => {
     const reply = await request(small.port, { method: "GET", headers: PROTOBUF });
-    expect(reply.status).toBe(405);
+    expectRpcStatus(reply, 405, "protobuf", RPC.UNIMPLEMENTED, /^method GET not allowed; use POST$/);
     expect(reply.headers.allow).toBe("POST");
     const put = await expectNothingStored(() =>
-      request(small.port, { method: "PUT", headers: PROTOBUF, body: protobufBody([makeSpan()]) }),
+      request(small.port, { method: "PUT", headers: JSON_TYPE, body: jsonBody([makeSpan()]) }),
     );
-    expect(put.status).toBe(405);
+    expectRpcStatus(put, 405, "json", RPC.UNIMPLEMENTED, /^method PUT not allowed; use POST$/);
+    expect(put.headers.allow).toBe("POST");
   });
 
   it("answers 404 to an unknown /v1/ path", async () => {
     const reply = await request(small.port, { path: "/v1/profiles", headers: PROTOBUF, body: Buffer.alloc(0) });
-    expect(reply.status).toBe(404);
+    expectRpcStatus(reply, 404, "protobuf", RPC.NOT_FOUND, /^unknown OTLP path \/v1\/profiles; traces go to \/v1\/traces$/);
+    const json = await request(small.port, { path: "/v1/logs?x=1", headers: JSON_TYPE, body: Buffer.from("{}") });
+    expectRpcStatus(json, 404, "json", RPC.NOT_FOUND, /^unknown OTLP path \/v1\/logs;/);
   });
 });
 
@@ -434,9 +446,8 @@ describe("OTLP/HTTP receiver: ingest tokens", () => {
     const reply = await expectNothingStored(() =>
       request(guarded.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) }),
     );
-    expect(reply.status).toBe(401);
+    expectRpcStatus(reply, 401, "protobuf", RPC.UNAUTHENTICATED, /^missing ingest token/);
     expect(reply.headers["www-authenticate"]).toMatch(/^Bearer realm=/);
-    expect(decodeRpcStatus(reply.body).code).toBe(16); // UNAUTHENTICATED
   });
 
   it("answers 401 to a wrong token", async () => {
@@ -446,7 +457,7 @@ describe("OTLP/HTTP receiver: ingest tokens", () => {
         body: protobufBody([makeSpan()]),
       }),
     );
-    expect(reply.status).toBe(401);
+    expectRpcStatus(reply, 401, "protobuf", RPC.UNAUTHENTICATED, /^invalid ingest token$/);
     expect(reply.headers["www-authenticate"]).toContain('error="invalid_token"');
   });
 
