@@ -427,6 +427,19 @@ async function startServerProcess(databaseUrl: string, cpuProf: boolean): Promis
   };
 }
 
+/** CPU time (user + system) a process has used so far, in ms; Linux only (clock ticks of 10 ms). */
+function cpuTimeMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesized command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set size (VmHWM) of a process, in bytes; Linux only. */
 function peakRssBytes(pid: number): number | undefined {
   try {
@@ -641,6 +654,11 @@ async function runRawCopy(pool: pg.Pool, template: CopyTemplate, connections: nu
   return { rows, seconds: elapsed, rowsPerSecond: rows / elapsed };
 }
 
+async function countRows(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM spans");
+  return Number(rows[0].n);
+}
+
 /** Starts each timed phase with no checkpoint debt from the previous one (needs superuser or pg_checkpoint). */
 async function checkpoint(pool: pg.Pool): Promise<void> {
   await pool.query("CHECKPOINT").catch(() => undefined);
@@ -793,10 +811,18 @@ async function main(): Promise<void> {
 
     // 2–3. End to end (once per client count), then paced, against one server process.
     server = await startServerProcess(scratchUrl.toString(), options.cpuProf);
-    const saturatedRuns: { clients: number; result: LoadResult }[] = [];
+    const saturatedRuns: { clients: number; result: LoadResult; serverCpuUsPerSpan: number }[] = [];
     for (const clients of clientCounts) {
       console.log(`… end to end (${shape}), ${clients} clients saturated: ${options.warmup} s warm-up + ${options.seconds} s`);
-      saturatedRuns.push({ clients, result: await runSaturated(server.port, templates, clients, options.warmup, options.seconds) });
+      const cpuBefore = cpuTimeMs(server.child.pid);
+      const spansBefore = await countRows(pool);
+      const result = await runSaturated(server.port, templates, clients, options.warmup, options.seconds);
+      const cpuAfter = cpuTimeMs(server.child.pid);
+      const written = (await countRows(pool)) - spansBefore;
+      // Over the whole phase (warm-up included): every span the server wrote in it.
+      const serverCpuUsPerSpan =
+        cpuBefore === undefined || cpuAfter === undefined || written <= 0 ? Number.NaN : ((cpuAfter - cpuBefore) * 1000) / written;
+      saturatedRuns.push({ clients, result, serverCpuUsPerSpan });
     }
     console.log(`… paced (${shape}) at ${fmt(options.pacedRate)} spans/s for ${options.pacedSeconds} s`);
     const paced = await runPaced(server.port, templates, options.pacedRate, options.pacedSeconds);
@@ -813,13 +839,14 @@ async function main(): Promise<void> {
 
     const pacedAchieved = paced.acknowledgedSpans / paced.seconds;
     const rows: [string, string, string][] = [];
-    for (const { clients, result } of saturatedRuns) {
+    for (const { clients, result, serverCpuUsPerSpan } of saturatedRuns) {
       const e2eRate = result.acknowledgedSpans / result.seconds;
       rows.push(
         [`end-to-end OTLP/HTTP protobuf [${shape}], ${clients} clients`, `${fmt(e2eRate)} spans/s`, "≥ 25,000"],
         ["  requests (status × count)", statusSummary(result.statuses), ""],
         ["  request latency p50 / p99", `${fmt(percentile(result.latenciesMs, 50), 1)} / ${fmt(percentile(result.latenciesMs, 99), 1)} ms`, ""],
         [`  end-to-end ÷ raw COPY`, fmt(e2eRate / rawCopy.rowsPerSecond, 2), "≥ 0.60"],
+        ["  server CPU per span (user + sys)", `${fmt(serverCpuUsPerSpan, 1)} µs`, ""],
       );
     }
     rows.push(
