@@ -150,6 +150,20 @@ describe("OTLP/JSON decoding", () => {
     });
   });
 
+  it("keeps int64 numbers exact also when the first span's start time is a string", () => {
+    const body = JSON.stringify(
+      jsonRequest([
+        jsonSpan({ attributes: [{ key: "big", value: { intValue: "@-9007199254740993" } }] }),
+        jsonSpan({ spanId: "eee19b7ec3c1b175", startTimeUnixNano: "@1763700000123456999", endTimeUnixNano: "@1763700000123457002" }),
+      ]),
+    ).replace(/"@(-?\d+)"/g, "$1");
+    const [first, second] = decodeTraceRequest(new TextEncoder().encode(body), "json", OPTIONS).spans;
+    expect(first.startTimeUnixNano).toBe(BigInt(START));
+    expect(first.attributes).toEqual({ big: "-9007199254740993" });
+    expect(second.startTimeUnixNano).toBe(1763700000123456999n);
+    expect(second.durationNs).toBe(3n);
+  });
+
   it("keeps a 2 ns duration between 19-digit number timestamps, and accepts the uint64 maximum as a number", () => {
     const body = (start: string, end: string) =>
       new TextEncoder().encode(

@@ -59,14 +59,40 @@ const DIGITS_RE = /^-?\d+$/;
 const JSON_WHITESPACE_RE = /^[ \t\n\r]*$/;
 
 /**
- * JSON.parse reviver (Node ≥ 22: the third argument carries the source text): keeps an int64
- * field's digits as a decimal string when the number is not a safe integer, so
- * 1763700000123456999 is not rounded to 1763700000123457024. Other numbers pass through.
+ * JSON.parse reviver (V8 source text access, Node ≥ 21: the third argument carries a
+ * primitive's source text): keeps an int64 field's digits as a decimal string when the number
+ * is not a safe integer, so 1763700000123456999 is not rounded to 1763700000123457024. Other
+ * numbers pass through.
  */
 function keepExactInt64(key: string, value: unknown, context?: { source?: string }): unknown {
   if (typeof value !== "number" || Number.isSafeInteger(value) || !INT64_FIELDS.has(key)) return value;
   const source = context?.source;
   return source !== undefined && DIGITS_RE.test(source) ? source : value;
+}
+
+const START_TIME_KEY = '"startTimeUnixNano"';
+
+/**
+ * Whether the first `"startTimeUnixNano"` in the text is followed by a number of 16 or more
+ * digits. A guess that costs one indexOf near the start of the body: a wrong answer only
+ * costs time, as validation still catches every inexact number.
+ */
+function hasNumberStartTime(text: string): boolean {
+  const at = text.indexOf(START_TIME_KEY);
+  if (at === -1) return false;
+  let i = at + START_TIME_KEY.length;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // whitespace and the colon
+    if (code !== 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d && code !== 0x3a) break;
+  }
+  let digits = 0;
+  while (digits < 16 && i + digits < text.length) {
+    const code = text.charCodeAt(i + digits);
+    if (code < 0x30 || code > 0x39) break;
+    digits++;
+  }
+  return digits === 16;
 }
 
 function decodeJson(body: Uint8Array): RawTraceRequest {
@@ -76,12 +102,14 @@ function decodeJson(body: Uint8Array): RawTraceRequest {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // An empty request SHOULD succeed (OTLP spec); a zero-byte protobuf body already is one.
   if (JSON_WHITESPACE_RE.test(text)) return {};
+  // A reviver makes JSON.parse about 5x slower, so it runs only for requests that send int64
+  // values as numbers beyond 2^53 (SDKs send strings): at once when the first span's start
+  // time is such a number (a sender that uses numbers uses them throughout), otherwise only
+  // when validation met one, by parsing and validating again.
+  const exact = hasNumberStartTime(text);
   jsonInt64Precision.lost = false;
-  let result = validateJson(parseJson(text));
-  // A reviver makes JSON.parse about 5x slower, so it runs only for a request whose validation
-  // saw an int64 number beyond 2^53 (SDKs send strings): that one is parsed and validated
-  // again, exactly, at about 3x the decode time (lib/bench/decode.ts).
-  if (jsonInt64Precision.lost) result = validateJson(parseJson(text, keepExactInt64));
+  let result = validateJson(parseJson(text, exact ? keepExactInt64 : undefined));
+  if (jsonInt64Precision.lost && !exact) result = validateJson(parseJson(text, keepExactInt64));
   if (result.success) return result.data;
   const issues = result.error.issues;
   const lines = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
