@@ -42,6 +42,8 @@ describe("runMaintenancePass", () => {
     const result = await runMaintenancePass(db.pool, env, NOW);
     expect(result.dropped).toEqual(["spans_p2026111812"]);
     expect(result.pruned).toEqual({ services: 1, operations: 3 });
+    // Only the current and upcoming hours exist: nothing closed to compact.
+    expect(result.compacted).toEqual([]);
 
     const services = await db.pool.query<{ name: string; span_count: string }>("SELECT name, span_count FROM services ORDER BY name");
     expect(services.rows).toEqual([
@@ -57,5 +59,27 @@ describe("runMaintenancePass", () => {
 
     // Idempotent: nothing left to remove.
     expect((await runMaintenancePass(db.pool, env, NOW)).pruned).toEqual({ services: 0, operations: 0 });
+  });
+
+  it("compacts closed hours after retention, newest first and at most 2 per pass, never one retention dropped", async () => {
+    const other = await createTestDatabase();
+    try {
+      for (const [name, from] of [
+        ["spans_p2026111812", "2026-11-18 12:00Z"], // beyond the 48 h retention
+        ["spans_p2026112115", "2026-11-21 15:00Z"],
+        ["spans_p2026112116", "2026-11-21 16:00Z"],
+        ["spans_p2026112118", "2026-11-21 18:00Z"],
+      ]) {
+        await other.pool.query(`CREATE TABLE ${name} (LIKE spans)`);
+        await other.pool.query(`ALTER TABLE spans ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO (timestamptz '${from}' + interval '1 hour')`);
+      }
+      const first = await runMaintenancePass(other.pool, env, NOW);
+      expect(first.dropped).toEqual(["spans_p2026111812"]);
+      expect(first.compacted).toEqual(["spans_p2026112118", "spans_p2026112116"]);
+      expect((await runMaintenancePass(other.pool, env, NOW)).compacted).toEqual(["spans_p2026112115"]);
+      expect((await runMaintenancePass(other.pool, env, NOW)).compacted).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });
