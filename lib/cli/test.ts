@@ -1,6 +1,7 @@
 /**
- * `npm test`: every test, in order — typecheck, unit, integration (real PostgreSQL: DATABASE_URL
- * or an embedded one), then end-to-end in a real browser against the production build.
+ * `npm test`: every test, in order — format check, lint, typecheck, unit, integration (real
+ * PostgreSQL: DATABASE_URL or an embedded one), then end-to-end in a real browser against the
+ * production build.
  * Ends with one summary line "tests: N passed, N failed".
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
   if ((await runBin(repoRoot, "tsx", [path.join(repoRoot, "lib/cli/prisma-generate.ts")])) !== 0) {
     throw new Error("prisma generate failed");
   }
+
+  console.log("\n── format check (prettier) ──");
+  if ((await runBin(repoRoot, "prettier", ["--check", "."])) !== 0) steps.push("format check");
+
+  console.log("\n── lint (eslint) ──");
+  if ((await runBin(repoRoot, "eslint", ["."])) !== 0) steps.push("lint");
 
   console.log("\n── typecheck ──");
   if ((await runBin(repoRoot, "tsc", ["--noEmit", "-p", "."])) !== 0) steps.push("typecheck");
