@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMPACTED_MARK, compactClosedPartitions } from "@/lib/db/compact-partitions";
+import { CLOSED_FILLFACTOR, COMPACTED_MARK, compactClosedPartitions } from "@/lib/db/compact-partitions";
 import { PARTITION_LOCK_KEY, RETENTION_DROP_MARK, ensureSpanPartitions } from "@/lib/db/partitions";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 
@@ -31,8 +31,8 @@ async function comment(db: TestDatabase, table: string): Promise<string | null> 
 }
 
 async function indexesOf(db: TestDatabase, table: string) {
-  const { rows } = await db.pool.query<{ name: string; valid: boolean; attached: boolean; bytes: string }>(
-    `SELECT ic.relname AS name, x.indisvalid AS valid, pg_relation_size(ic.oid) AS bytes,
+  const { rows } = await db.pool.query<{ name: string; valid: boolean; attached: boolean; bytes: string; options: string[] | null }>(
+    `SELECT ic.relname AS name, x.indisvalid AS valid, pg_relation_size(ic.oid) AS bytes, ic.reloptions AS options,
             EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = ic.oid) AS attached
        FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
       WHERE x.indrelid = to_regclass($1) ORDER BY ic.relname`,
@@ -102,13 +102,15 @@ describe("compactClosedPartitions", () => {
     expect(log).toEqual([expect.stringMatching(/^compacted spans_p2026112117: indexes \d+ → \d+ bytes in \d+ ms$/)]);
 
     const indexesAfter = await indexesOf(db, "spans_p2026112117");
-    // Same two indexes (renamed back by the swap), valid, still attached to the parent's.
-    expect(indexesAfter.map(({ name, valid, attached }) => ({ name, valid, attached }))).toEqual(
-      indexesBefore.map(({ name }) => ({ name, valid: true, attached: true })),
+    // Same two indexes (renamed back by the swap), valid, still attached to the parent's,
+    // now packed full.
+    expect(indexesBefore.map((i) => i.options)).toEqual([null, null]);
+    expect(indexesAfter.map(({ name, valid, attached, options }) => ({ name, valid, attached, options }))).toEqual(
+      indexesBefore.map(({ name }) => ({ name, valid: true, attached: true, options: [`fillfactor=${CLOSED_FILLFACTOR}`] })),
     );
     for (const [i, index] of indexesAfter.entries()) {
       // Each index really shrank (random-insert pkey ~70 % full, service/time index ~50 %).
-      expect(index.bytes, index.name).toBeLessThanOrEqual(indexesBefore[i].bytes * 0.85);
+      expect(index.bytes, index.name).toBeLessThanOrEqual(indexesBefore[i].bytes * 0.8);
     }
     const { indexBytesBefore, indexBytesAfter } = early.compacted[0];
     expect(indexBytesBefore).toBe(indexesBefore.reduce((sum, i) => sum + i.bytes, 0));

@@ -1,6 +1,8 @@
 /**
  * Compaction of closed span partitions: once an hour is over, its partition gets (almost) no
- * more inserts, so rebuilding its indexes packs them to the btree fillfactor (90 %) for good.
+ * more inserts, so rebuilding its indexes packs them for good — to fillfactor 100, set on the
+ * partition's indexes first: the default 90 % leaves room for inserts that will not come
+ * (a late span splits a full page, which costs one page, not the hour's 10 %).
  * While the hour is live, the primary key (trace_id, span_id, start_time) takes random inserts
  * and settles near 70 % page fill, and (service_name, start_time DESC) near 50 % (new entries
  * go to the start of each service's key range, so every split leaves a half-empty page).
@@ -23,6 +25,9 @@ import { quoteIdent } from "@/lib/db/pool";
 export const COMPACTED_MARK = "breakwater: compacted";
 
 const HOUR_MS = 3_600_000;
+
+/** btree fillfactor of a closed partition's indexes (packed full: no more inserts expected). */
+export const CLOSED_FILLFACTOR = 100;
 
 export type CompactOptions = {
   nowMs?: number;
@@ -101,6 +106,10 @@ export async function compactClosedPartitions(pool: pg.Pool, opts: CompactOption
       if (!(await isStillCandidate(client, parent.oid, qualified))) continue;
       result.droppedInvalidIndexes.push(...(await dropInvalidIndexes(client, parent.schema, name)));
       const indexBytesBefore = await indexBytes(client, qualified);
+      // SHARE UPDATE EXCLUSIVE on the index only; REINDEX CONCURRENTLY keeps the option.
+      for (const index of await listIndexes(client, parent.schema, name)) {
+        await client.query(`ALTER INDEX ${quoteIdent(parent.schema)}.${quoteIdent(index)} SET (fillfactor = ${CLOSED_FILLFACTOR})`);
+      }
       const started = performance.now();
       await client.query(`REINDEX TABLE CONCURRENTLY ${qualified}`);
       // Only after a complete rebuild; COMMENT takes SHARE UPDATE EXCLUSIVE (reads and writes go on).
@@ -141,6 +150,20 @@ async function isStillCandidate(client: pg.PoolClient, parentOid: number, qualif
 async function indexBytes(client: pg.PoolClient, qualified: string): Promise<number> {
   const { rows } = await client.query<{ bytes: string }>("SELECT pg_indexes_size($1::regclass) AS bytes", [qualified]);
   return Number(rows[0].bytes);
+}
+
+async function listIndexes(client: pg.PoolClient, schema: string, partition: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT ic.relname AS name
+       FROM pg_index x
+       JOIN pg_class ic ON ic.oid = x.indexrelid
+       JOIN pg_class tc ON tc.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = tc.relnamespace
+      WHERE n.nspname = $1 AND tc.relname = $2
+      ORDER BY ic.relname`,
+    [schema, partition],
+  );
+  return rows.map((row) => row.name);
 }
 
 /** Drops the invalid indexes of a partition (leftovers of an interrupted concurrent rebuild). */
