@@ -1,6 +1,8 @@
 // Tailwind CSS 4 is configured in CSS (app/globals.css); this only wires its PostCSS plugin.
-export default {
+const config = {
   plugins: {
     "@tailwindcss/postcss": {},
   },
 };
+
+export default config;

@@ -6,7 +6,10 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-accent">404</p>
       <h1 className="text-xl font-semibold text-ink">This page does not exist</h1>
       <p className="text-sm text-muted">Check the address, or go back to the overview.</p>
-      <Link href="/" className="mt-2 rounded-md border border-line-strong bg-panel-raised px-3 py-1.5 text-sm font-medium text-ink hover:border-accent/60">
+      <Link
+        href="/"
+        className="mt-2 rounded-md border border-line-strong bg-panel-raised px-3 py-1.5 text-sm font-medium text-ink hover:border-accent/60"
+      >
         Go to the overview
       </Link>
     </main>

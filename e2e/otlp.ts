@@ -21,7 +21,15 @@ export const newTraceId = () => randomBytes(16).toString("hex");
 export const newSpanId = () => randomBytes(8).toString("hex");
 
 /** A span that started `agoMs` ago and lasted `durationMs`. */
-export function span(fields: { traceId: string; spanId?: string; parentSpanId?: string; name: string; kind: number; agoMs?: number; durationMs?: number }): JsonSpan {
+export function span(fields: {
+  traceId: string;
+  spanId?: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  agoMs?: number;
+  durationMs?: number;
+}): JsonSpan {
   const startNs = (BigInt(Date.now()) - BigInt(fields.agoMs ?? 50)) * 1_000_000n;
   const endNs = startNs + BigInt(fields.durationMs ?? 20) * 1_000_000n;
   return {

@@ -25,7 +25,8 @@ async function screenshotAtViewports(page: Page, name: string) {
   }
 }
 
-const serviceRow = (page: Page, name: string) => page.getByTestId("service-row").filter({ has: page.getByText(name, { exact: true }) });
+const serviceRow = (page: Page, name: string) =>
+  page.getByTestId("service-row").filter({ has: page.getByText(name, { exact: true }) });
 
 test.describe.configure({ mode: "serial" });
 
@@ -129,7 +130,9 @@ test("pausing live refresh is kept in the URL and really stops polling", async (
   await page.getByRole("button", { name: "Resume live refresh" }).click();
   await expect(page).not.toHaveURL(/refresh=/);
   await expect(page.getByTestId("refresh-status")).toContainText("Live");
-  await postTraces(webUrl, [{ service: "storefront", spans: [span({ traceId: newTraceId(), name: "GET /", kind: SPAN_KIND.server })] }]);
+  await postTraces(webUrl, [
+    { service: "storefront", spans: [span({ traceId: newTraceId(), name: "GET /", kind: SPAN_KIND.server })] },
+  ]);
   await expect(serviceRow(page, "storefront").getByRole("cell").first()).toHaveText("3");
 });
 

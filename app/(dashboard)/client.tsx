@@ -35,7 +35,12 @@ export function OverviewClient() {
   if (services.isError && services.data === undefined) {
     return (
       <Panel>
-        <ErrorPanel title="Could not load services" message={services.error.message} onRetry={handleRetry} isRetrying={services.isFetching} />
+        <ErrorPanel
+          title="Could not load services"
+          message={services.error.message}
+          onRetry={handleRetry}
+          isRetrying={services.isFetching}
+        />
       </Panel>
     );
   }

@@ -16,7 +16,10 @@ export const metadata: Metadata = { title: "Overview" };
 export default function OverviewPage() {
   return (
     <>
-      <PageHeader title="Overview" description="Every service that has sent spans to Breakwater, with its volume and when it was last heard from." />
+      <PageHeader
+        title="Overview"
+        description="Every service that has sent spans to Breakwater, with its volume and when it was last heard from."
+      />
       <Suspense fallback={<OverviewSkeleton />}>
         <OverviewData />
       </Suspense>

@@ -20,7 +20,15 @@ const COLUMNS: Column[] = [
   { key: "firstSeen", label: "First seen", align: "left", className: "w-40" },
 ];
 
-function SortHeader({ column, sort, onSortChange }: { column: Column; sort: ServiceSort; onSortChange: (sort: ServiceSort) => void }) {
+function SortHeader({
+  column,
+  sort,
+  onSortChange,
+}: {
+  column: Column;
+  sort: ServiceSort;
+  onSortChange: (sort: ServiceSort) => void;
+}) {
   const isActive = sort.key === column.key;
   const ariaSort = isActive ? (sort.direction === "asc" ? "ascending" : "descending") : "none";
   return (
@@ -35,7 +43,10 @@ function SortHeader({ column, sort, onSortChange }: { column: Column; sort: Serv
         ].join(" ")}
       >
         {column.label}
-        <SortIcon direction={isActive ? sort.direction : "none"} className={`size-3.5 ${isActive ? "text-accent" : "opacity-50"}`} />
+        <SortIcon
+          direction={isActive ? sort.direction : "none"}
+          className={`size-3.5 ${isActive ? "text-accent" : "opacity-50"}`}
+        />
       </button>
     </th>
   );
@@ -68,15 +79,25 @@ export function ServicesTable({
           {rows.map((service) => {
             const activity = ACTIVITY_DISPLAY[classifyActivity(Date.parse(service.lastSeen), nowMs)];
             return (
-              <tr key={service.name} className="border-b border-line/70 last:border-b-0 hover:bg-panel-raised/60" data-testid="service-row">
+              <tr
+                key={service.name}
+                className="border-b border-line/70 last:border-b-0 hover:bg-panel-raised/60"
+                data-testid="service-row"
+              >
                 <th scope="row" className="px-4 py-2.5 text-left font-normal">
                   <span className="flex items-center gap-2.5">
-                    <span aria-hidden="true" title={activity.label} className={`size-2 shrink-0 rounded-full ${activity.dotClass}`} />
+                    <span
+                      aria-hidden="true"
+                      title={activity.label}
+                      className={`size-2 shrink-0 rounded-full ${activity.dotClass}`}
+                    />
                     <span className="truncate font-mono text-[13px] text-ink">{service.name}</span>
                     <span className="sr-only">, {activity.label}</span>
                   </span>
                 </th>
-                <td className="px-4 py-2.5 text-right font-mono text-[13px] text-ink-soft tabular-nums">{formatCount(service.spanCount)}</td>
+                <td className="px-4 py-2.5 text-right font-mono text-[13px] text-ink-soft tabular-nums">
+                  {formatCount(service.spanCount)}
+                </td>
                 <td className="px-4 py-2.5 text-[13px] whitespace-nowrap text-ink-soft">
                   <RelativeTime iso={service.lastSeen} nowMs={nowMs} />
                 </td>

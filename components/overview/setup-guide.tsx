@@ -60,16 +60,16 @@ export function SetupGuide({ info, isLive }: { info: ServerInfo; isLive: boolean
           {info.isIngestTokenRequired ? (
             <p className="mt-4 rounded-md border border-warn/25 bg-warn/5 px-3 py-2.5 text-sm text-ink-soft">
               <span className="font-medium text-ink">Ingest tokens are on.</span> Send{" "}
-              <code className="font-mono text-[12.5px] text-ink">Authorization: Bearer &lt;token&gt;</code> with every request; ask
-              your Breakwater operator for a token.
+              <code className="font-mono text-[12.5px] text-ink">Authorization: Bearer &lt;token&gt;</code> with every request;
+              ask your Breakwater operator for a token.
             </p>
           ) : (
             <p className="mt-4 text-sm text-muted">No ingest token is required by this server.</p>
           )}
           {info.role === "ui" && (
             <p className="mt-3 rounded-md border border-line px-3 py-2.5 text-sm text-muted">
-              This server runs the dashboard only (role <code className="font-mono">ui</code>): send spans to your Breakwater ingest
-              servers instead.
+              This server runs the dashboard only (role <code className="font-mono">ui</code>): send spans to your Breakwater
+              ingest servers instead.
             </p>
           )}
         </div>

@@ -32,7 +32,12 @@ export function SnippetTabs({ snippets }: { snippets: SetupSnippet[] }) {
 
   return (
     <div>
-      <div role="tablist" aria-label="Exporter configuration" onKeyDown={handleKeyDown} className="flex gap-1 overflow-x-auto border-b border-line">
+      <div
+        role="tablist"
+        aria-label="Exporter configuration"
+        onKeyDown={handleKeyDown}
+        className="flex gap-1 overflow-x-auto border-b border-line"
+      >
         {snippets.map((snippet, index) => {
           const isSelected = index === activeIndex;
           return (

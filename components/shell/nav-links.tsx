@@ -17,7 +17,9 @@ export function NavLinks({ search }: { search: string }) {
     <div className="flex flex-col gap-5">
       {NAV_GROUPS.map((group) => (
         <div key={group.label}>
-          <p className="mb-1.5 hidden px-3 text-[11px] font-semibold tracking-wider text-faint uppercase wide:block">{group.label}</p>
+          <p className="mb-1.5 hidden px-3 text-[11px] font-semibold tracking-wider text-faint uppercase wide:block">
+            {group.label}
+          </p>
           <ul className="flex flex-col gap-0.5">
             {group.items.map((item) => {
               const isActive = isNavItemActive(pathname, item.href);
@@ -40,7 +42,9 @@ export function NavLinks({ search }: { search: string }) {
                         isActive ? "bg-accent" : "bg-transparent",
                       ].join(" ")}
                     />
-                    <Icon className={`size-[18px] shrink-0 ${isActive ? "text-accent" : "text-faint group-hover:text-ink-soft"}`} />
+                    <Icon
+                      className={`size-[18px] shrink-0 ${isActive ? "text-accent" : "text-faint group-hover:text-ink-soft"}`}
+                    />
                     <span className="sr-only wide:not-sr-only">{item.label}</span>
                   </Link>
                 </li>

@@ -10,7 +10,9 @@ export function Sidebar() {
         <Suspense fallback={<NavLinks search="" />}>
           <NavLinksWithUrlState />
         </Suspense>
-        <p className="mt-auto hidden px-3 text-[11px] leading-relaxed text-faint wide:block">OpenTelemetry traces in PostgreSQL.</p>
+        <p className="mt-auto hidden px-3 text-[11px] leading-relaxed text-faint wide:block">
+          OpenTelemetry traces in PostgreSQL.
+        </p>
       </nav>
     </div>
   );

@@ -30,7 +30,14 @@ export const LogoMark = ({ className = "size-6", ...props }: IconProps) => (
   <svg viewBox="0 0 32 32" aria-hidden="true" focusable="false" className={className} {...props}>
     <rect width="32" height="32" rx="8" fill="#0c4a6e" />
     <path d="M5 19c3.5 0 3.5-3 7-3s3.5 3 7 3 3.5-3 7-3" fill="none" stroke="#7dd3fc" strokeWidth="2.2" strokeLinecap="round" />
-    <path d="M5 24c3.5 0 3.5-3 7-3s3.5 3 7 3 3.5-3 7-3" fill="none" stroke="#38bdf8" strokeWidth="2.2" strokeLinecap="round" opacity=".55" />
+    <path
+      d="M5 24c3.5 0 3.5-3 7-3s3.5 3 7 3 3.5-3 7-3"
+      fill="none"
+      stroke="#38bdf8"
+      strokeWidth="2.2"
+      strokeLinecap="round"
+      opacity=".55"
+    />
     <path d="M8 12.5h16" stroke="#e0f2fe" strokeWidth="2.6" strokeLinecap="round" />
     <path d="M11 8.5h10" stroke="#e0f2fe" strokeWidth="2.6" strokeLinecap="round" opacity=".8" />
   </svg>

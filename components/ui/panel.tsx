@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** The standard bordered surface that holds a table, chart or state message. */
-export function Panel({ children, className = "", labelledBy }: { children: ReactNode; className?: string; labelledBy?: string }) {
+export function Panel({
+  children,
+  className = "",
+  labelledBy,
+}: {
+  children: ReactNode;
+  className?: string;
+  labelledBy?: string;
+}) {
   return (
     <section aria-labelledby={labelledBy} className={`rounded-lg border border-line bg-panel ${className}`}>
       {children}

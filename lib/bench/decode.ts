@@ -56,7 +56,16 @@ function buildRequest(): { json: Json; proto: Json } {
           { key: "server.port", value: { intValue: 8080 } },
           { key: "user_agent.original", value: { stringValue: "Mozilla/5.0 (X11; Linux x86_64) breakwater-bench/1.0" } },
         ];
-        const events = n % 4 === 0 ? [{ timeUnixNano: String(start + 500_000n), name: "cache.miss", attributes: [{ key: "cache.key", value: { stringValue: `k${n}` } }] }] : [];
+        const events =
+          n % 4 === 0
+            ? [
+                {
+                  timeUnixNano: String(start + 500_000n),
+                  name: "cache.miss",
+                  attributes: [{ key: "cache.key", value: { stringValue: `k${n}` } }],
+                },
+              ]
+            : [];
         const status = n % 17 === 0 ? { code: 2, message: "upstream returned 500" } : { code: 0 };
         const common = {
           name: `GET ${route}`,
@@ -114,8 +123,16 @@ const jsonBody = Buffer.from(JSON.stringify(json));
 // take decodeJson's exact, slower parse).
 const jsonNumbersBody = Buffer.from(jsonBody.toString().replace(/"(\w*TimeUnixNano)":"(\d+)"/g, '"$1":$2'));
 const cases: Case[] = [
-  { label: "protobuf (specialized decoder)", body: protobufBody, decode: (body) => decodeTraceRequest(body, "protobuf", OPTIONS) },
-  { label: "protobuf (protobufjs reference)", body: protobufBody, decode: (body) => decodeTraceRequestWithProtobufjs(body, OPTIONS) },
+  {
+    label: "protobuf (specialized decoder)",
+    body: protobufBody,
+    decode: (body) => decodeTraceRequest(body, "protobuf", OPTIONS),
+  },
+  {
+    label: "protobuf (protobufjs reference)",
+    body: protobufBody,
+    decode: (body) => decodeTraceRequestWithProtobufjs(body, OPTIONS),
+  },
   { label: "OTLP/JSON", body: jsonBody, decode: (body) => decodeTraceRequest(body, "json", OPTIONS) },
   { label: "OTLP/JSON (times as numbers)", body: jsonNumbersBody, decode: (body) => decodeTraceRequest(body, "json", OPTIONS) },
 ];

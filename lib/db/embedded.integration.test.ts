@@ -51,7 +51,10 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 }
 
 /** Runs a child process that starts an embedded PostgreSQL in `dataDir`, prints the URL, then waits. */
-function startChild(dataDir: string, port: number): { pid: Promise<number>; url: Promise<string>; exited: Promise<number | null> } {
+function startChild(
+  dataDir: string,
+  port: number,
+): { pid: Promise<number>; url: Promise<string>; exited: Promise<number | null> } {
   const script = `
     import { startEmbeddedPostgres } from ${JSON.stringify(path.join(repoRoot, "lib/db/embedded.ts"))};
     const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, log: () => {} });
@@ -72,7 +75,9 @@ function startChild(dataDir: string, port: number): { pid: Promise<number>; url:
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("exit", (code) => reject(new Error(`child exited (${code}) before starting: ${output}`)));
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))),
+  );
   return { pid: Promise.resolve(child.pid!), url, exited };
 }
 

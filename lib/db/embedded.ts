@@ -360,7 +360,10 @@ async function waitUntilReady(
       const log = recentLog();
       if (/could not bind|Address already in use/i.test(log)) throw portInUseError(port);
       if (/lock file "postmaster\.pid" already exists/.test(log)) {
-        throw new EmbeddedPostgresError("ALREADY_RUNNING", `Another PostgreSQL is running on this data directory: ${lastLines(log, 2)}`);
+        throw new EmbeddedPostgresError(
+          "ALREADY_RUNNING",
+          `Another PostgreSQL is running on this data directory: ${lastLines(log, 2)}`,
+        );
       }
       throw new EmbeddedPostgresError("START_FAILED", `PostgreSQL exited during start-up: ${lastLines(log, 3)}`);
     }
@@ -375,7 +378,10 @@ async function waitUntilReady(
       await client.end().catch(() => undefined);
     }
     if (Date.now() > deadline) {
-      throw new EmbeddedPostgresError("START_FAILED", `PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s: ${lastLines(recentLog(), 3)}`);
+      throw new EmbeddedPostgresError(
+        "START_FAILED",
+        `PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s: ${lastLines(recentLog(), 3)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -445,7 +451,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   try {
     await access(path.join(dataDir, "postgresql.conf"), fsConstants.R_OK);
   } catch {
-    throw new EmbeddedPostgresError("NOT_A_DATA_DIR", `${dataDir} has no postgresql.conf; empty it or set BREAKWATER_DATA_DIR elsewhere.`);
+    throw new EmbeddedPostgresError(
+      "NOT_A_DATA_DIR",
+      `${dataDir} has no postgresql.conf; empty it or set BREAKWATER_DATA_DIR elsewhere.`,
+    );
   }
   if (!password) {
     throw new EmbeddedPostgresError(
@@ -488,7 +497,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   child.stderr?.on("data", onOutput);
   await new Promise<void>((resolve, reject) => {
     child.once("spawn", resolve);
-    child.once("error", (error) => reject(new EmbeddedPostgresError("START_FAILED", `Could not run ${bins.postgres}: ${error.message}`)));
+    child.once("error", (error) =>
+      reject(new EmbeddedPostgresError("START_FAILED", `Could not run ${bins.postgres}: ${error.message}`)),
+    );
   });
   const pid = child.pid!;
 

@@ -209,11 +209,10 @@ export async function migrate(pool: pg.Pool, opts: MigrateOptions = {}): Promise
       const id = randomUUID();
       // The row is committed before the migration runs, so a failure leaves it behind with
       // finished_at NULL and the error in logs, exactly like Prisma.
-      await client.query(`INSERT INTO ${table} (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
-        id,
-        migration.checksum,
-        migration.name,
-      ]);
+      await client.query(
+        `INSERT INTO ${table} (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
+        [id, migration.checksum, migration.name],
+      );
       log(`migrate: applying ${migration.name}`);
       try {
         await client.query("BEGIN");

@@ -25,7 +25,9 @@ describe("floorToUnit", () => {
 describe("isMissingPartitionError", () => {
   it("matches SQLSTATE 23514 without a constraint name (no partition for the row), nothing else", () => {
     // Field shapes as node-postgres' DatabaseError carries them (the integration test checks real ones).
-    expect(isMissingPartitionError({ code: "23514", table: "spans", message: 'no partition of relation "spans" found for row' })).toBe(true);
+    expect(
+      isMissingPartitionError({ code: "23514", table: "spans", message: 'no partition of relation "spans" found for row' }),
+    ).toBe(true);
     expect(isMissingPartitionError({ code: "23514", table: "checked", constraint: "checked_x_check" })).toBe(false);
     expect(isMissingPartitionError({ code: "23505", table: "spans" })).toBe(false);
     expect(isMissingPartitionError(new Error("no partition"))).toBe(false);

@@ -33,7 +33,9 @@ describe("createPool", () => {
   it("returns int8 as exact decimal strings and Prisma BigInt as bigint, on the same connections", async () => {
     const big = "9007199254740993"; // 2^53 + 1: not representable as a double
     await pool.query("INSERT INTO services (name, first_seen, last_seen, span_count) VALUES ('svc', now(), now(), $1)", [big]);
-    const { rows } = await pool.query<{ span_count: string; n: string }>("SELECT span_count, count(*) OVER () AS n FROM services");
+    const { rows } = await pool.query<{ span_count: string; n: string }>(
+      "SELECT span_count, count(*) OVER () AS n FROM services",
+    );
     expect(rows[0]).toEqual({ span_count: big, n: "1" });
 
     const prisma = createPrisma(pool, schema);
@@ -58,7 +60,14 @@ describe("createPool connection liveness", () => {
   it("turns on TCP keepalive on our socket and sets the server's keepalive and idle-in-transaction timeout", async () => {
     const pool = createPool(getTestServerUrl(), { max: 1 });
     pools.push(pool);
-    const { rows } = await pool.query<{ idle_tx: string; ka_idle: string; ka_interval: string; ka_count: string; statement: string; port: number }>(
+    const { rows } = await pool.query<{
+      idle_tx: string;
+      ka_idle: string;
+      ka_interval: string;
+      ka_count: string;
+      statement: string;
+      port: number;
+    }>(
       `SELECT current_setting('idle_in_transaction_session_timeout') AS idle_tx, current_setting('tcp_keepalives_idle') AS ka_idle,
               current_setting('tcp_keepalives_interval') AS ka_interval, current_setting('tcp_keepalives_count') AS ka_count,
               current_setting('statement_timeout') AS statement, inet_client_port() AS port`,

@@ -7,7 +7,10 @@ describe("parseDatabaseUrl", () => {
       connectionString: "postgresql://u@h:1/db?sslmode=disable",
       schema: "abc",
     });
-    expect(parseDatabaseUrl("postgresql://u:p%40ss@h:1/db")).toEqual({ connectionString: "postgresql://u:p%40ss@h:1/db", schema: undefined });
+    expect(parseDatabaseUrl("postgresql://u:p%40ss@h:1/db")).toEqual({
+      connectionString: "postgresql://u:p%40ss@h:1/db",
+      schema: undefined,
+    });
     expect(parseDatabaseUrl("postgresql://u@h/db?schema=").schema).toBeUndefined();
   });
 });

@@ -75,7 +75,11 @@ export function createPool(url: string, opts: CreatePoolOptions = {}): pg.Pool {
   }
   // Sessions run in UTC whatever the server's default: date_trunc/day buckets, partition
   // bounds and ::text of timestamptz mean the same thing on every machine.
-  const startupOptions = ["-c TimeZone=UTC", `-c idle_in_transaction_session_timeout=${idleInTransactionMs}`, ...SERVER_KEEPALIVE_OPTIONS];
+  const startupOptions = [
+    "-c TimeZone=UTC",
+    `-c idle_in_transaction_session_timeout=${idleInTransactionMs}`,
+    ...SERVER_KEEPALIVE_OPTIONS,
+  ];
   if (schema !== undefined) {
     // Start-up options are parsed by the server like a command line: backslash-escape
     // spaces and backslashes so the quoted identifier survives intact.

@@ -89,7 +89,11 @@ describe("createRouteHandler", () => {
   it("answers 503 with Retry-After when the database cannot be reached", async () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
-    for (const error of [refused, Object.assign(new Error("Can't reach database server"), { code: "P1001" }), new Error("wrapped", { cause: refused })]) {
+    for (const error of [
+      refused,
+      Object.assign(new Error("Can't reach database server"), { code: "P1001" }),
+      new Error("wrapped", { cause: refused }),
+    ]) {
       const GET = createRouteHandler({
         name: "test",
         handle: () => {

@@ -91,7 +91,10 @@ export function formatZodError(error: z.ZodError, input: unknown): ValidationErr
     value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   }
   const missing = value === undefined || value === "";
-  const message = missing && issue.code === "invalid_type" ? `parameter '${param}' is required` : `unable to parse param '${param}': ${issue.message}`;
+  const message =
+    missing && issue.code === "invalid_type"
+      ? `parameter '${param}' is required`
+      : `unable to parse param '${param}': ${issue.message}`;
   return new ValidationError(message, { param });
 }
 
@@ -107,7 +110,10 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> 
  * typed errors (lib/http/errors) to their status and message, an unreachable database to a
  * 503 with Retry-After, anything else to a 500 whose details are logged, never returned.
  */
-export function createRouteHandler<PS extends z.ZodType = typeof emptyObject, QS extends z.ZodType = typeof emptyObject>(options: {
+export function createRouteHandler<
+  PS extends z.ZodType = typeof emptyObject,
+  QS extends z.ZodType = typeof emptyObject,
+>(options: {
   /** Log label, e.g. "GET /api/traces/[traceId]". */
   name: string;
   params?: PS;

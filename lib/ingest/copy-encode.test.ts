@@ -86,9 +86,7 @@ describe("formatTimestampMicros", () => {
   it("refuses times where microseconds are no longer exact (beyond 2255)", () => {
     expect(() => formatTimestampMicros(Date.parse("2300-01-01T00:00:00Z") * 1000)).toThrow(RangeError);
     expect(() => formatTimestampMicros(Date.parse("1600-01-01T00:00:00Z") * 1000)).toThrow(RangeError);
-    expect(formatTimestampMicros(Date.parse("2250-12-31T23:59:59Z") * 1000 + 5)).toBe(
-      "2250-12-31 23:59:59.000005+00",
-    );
+    expect(formatTimestampMicros(Date.parse("2250-12-31T23:59:59Z") * 1000 + 5)).toBe("2250-12-31 23:59:59.000005+00");
   });
 });
 
@@ -183,7 +181,7 @@ describe("encodeSpanCopyRow", () => {
       statusCode: STATUS_CODE.ERROR,
       statusMessage: "boom\nline 2\\end",
       serviceName: "shop\tfront",
-      name: "SELECT \"x\"\r\nFROM t",
+      name: 'SELECT "x"\r\nFROM t',
       attributes: { "http.route": "/a\tb", "db.statement": "SELECT '\\'", count: 3, nested: { arr: [1, "two"] } },
       events: [{ timeUnixNano: "1795255200123456999", name: "exception", attributes: { "exception.message": "a\nb" } }],
       links: [{ traceId: "11111111111111111111111111111111", spanId: "2222222222222222", traceState: "k=v" }],
@@ -212,13 +210,7 @@ describe("encodeSpanCopyRow", () => {
     const row = rowObject(
       encodeSpanCopyRow({ ...baseSpan, attributes: {}, events: [], links: [], statusMessage: "", traceState: "" }),
     );
-    expect([row.attributes, row.events, row.links, row.status_message, row.trace_state]).toEqual([
-      null,
-      null,
-      null,
-      null,
-      null,
-    ]);
+    expect([row.attributes, row.events, row.links, row.status_message, row.trace_state]).toEqual([null, null, null, null, null]);
   });
 });
 

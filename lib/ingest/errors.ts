@@ -35,10 +35,7 @@ export class DatabaseUnavailableError extends Error {
   readonly code: DatabaseUnavailableCode;
   readonly retryAfterSeconds: number;
 
-  constructor(
-    message: string,
-    options: { retryAfterSeconds?: number; code?: DatabaseUnavailableCode; cause?: unknown } = {},
-  ) {
+  constructor(message: string, options: { retryAfterSeconds?: number; code?: DatabaseUnavailableCode; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "DatabaseUnavailableError";
     this.code = options.code ?? "DATABASE_UNAVAILABLE";

@@ -27,8 +27,14 @@ function makeClient(port: number, options: grpc.ChannelOptions = {}): grpc.Clien
 
 function exportRaw(client: grpc.Client, body: Buffer, metadata = new grpc.Metadata()): Promise<CallResult> {
   return new Promise((resolve) => {
-    client.makeUnaryRequest(TRACE_EXPORT_PATH, identity, identity, body, metadata, { deadline: Date.now() + 20_000 }, (error, response) =>
-      resolve({ error, response }),
+    client.makeUnaryRequest(
+      TRACE_EXPORT_PATH,
+      identity,
+      identity,
+      body,
+      metadata,
+      { deadline: Date.now() + 20_000 },
+      (error, response) => resolve({ error, response }),
     );
   });
 }
@@ -73,10 +79,9 @@ const logLines: string[] = [];
 const captureLog: Logger = createLogger({ level: "debug", write: (_level, line) => logLines.push(line) });
 
 const countSpans = async (traceId?: string) =>
-  (
-    traceId
-      ? await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans WHERE trace_id = $1::uuid", [traceId])
-      : await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans")
+  (traceId
+    ? await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans WHERE trace_id = $1::uuid", [traceId])
+    : await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans")
   ).rows[0].n;
 
 beforeAll(async () => {
@@ -121,7 +126,10 @@ describe("OTLP/gRPC receiver", () => {
 
   it("reports rejected spans as partial success in the response message", async () => {
     const traceId = randomTraceId();
-    const { error, response } = await exportRaw(client, protobufBody([makeSpan({ traceId }), makeSpan({ traceId: "0".repeat(32) })]));
+    const { error, response } = await exportRaw(
+      client,
+      protobufBody([makeSpan({ traceId }), makeSpan({ traceId: "0".repeat(32) })]),
+    );
     expect(error).toBeNull();
     expect(response && decodeExportResponse(response)?.rejectedSpans).toBe(1);
     expect(await countSpans(traceId)).toBe(1);
@@ -205,7 +213,10 @@ describe("OTLP/gRPC receiver: database down", () => {
     proxiedPool = createPool(proxy.rewriteUrl(db.url), { max: 3 });
     proxiedWriter = new SpanWriter(proxiedPool, { batchMaxWaitMs: 5, checkoutTimeoutMs: 1_000 });
     proxiedWriter.start();
-    receiver = await startOtlpGrpcReceiver({ writer: proxiedWriter, env: parseEnv({}), log: silentLogger }, { host: "127.0.0.1", port: 0 });
+    receiver = await startOtlpGrpcReceiver(
+      { writer: proxiedWriter, env: parseEnv({}), log: silentLogger },
+      { host: "127.0.0.1", port: 0 },
+    );
     proxiedClient = makeClient(receiver.port);
   });
 
@@ -268,7 +279,10 @@ describe("OTLP/gRPC receiver: overload", () => {
 
   it("counts messages against the body budget: UNAVAILABLE + RetryInfo when it is exhausted or would be passed", async () => {
     const budget = createBodyBudget(MiB);
-    const receiver = await startOtlpGrpcReceiver({ writer, env: parseEnv({}), log: silentLogger, bodyBudget: budget }, { host: "127.0.0.1", port: 0 });
+    const receiver = await startOtlpGrpcReceiver(
+      { writer, env: parseEnv({}), log: silentLogger, bodyBudget: budget },
+      { host: "127.0.0.1", port: 0 },
+    );
     const budgetClient = makeClient(receiver.port);
     const holder = budget.lease(); // as another request holding bytes would
     try {

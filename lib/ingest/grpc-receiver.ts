@@ -122,7 +122,11 @@ function createAdmissionInterceptor(deps: OtlpGrpcDeps, budget: BodyBudget): grp
       return retryableError(grpc.status.UNAVAILABLE, "ingest queue is full; retry later", EARLY_REFUSAL_RETRY_AFTER_S);
     }
     if (budget.isExhausted()) {
-      return retryableError(grpc.status.UNAVAILABLE, "too many request bytes in flight; retry later", EARLY_REFUSAL_RETRY_AFTER_S);
+      return retryableError(
+        grpc.status.UNAVAILABLE,
+        "too many request bytes in flight; retry later",
+        EARLY_REFUSAL_RETRY_AFTER_S,
+      );
     }
     return undefined;
   };
@@ -133,7 +137,11 @@ function createAdmissionInterceptor(deps: OtlpGrpcDeps, budget: BodyBudget): grp
       .withOnReceiveMetadata((metadata, next) => {
         const refusal = admit(metadata);
         if (refusal === undefined) return next(metadata);
-        call.sendStatus({ code: refusal.code ?? grpc.status.UNKNOWN, details: refusal.details ?? refusal.message, metadata: refusal.metadata });
+        call.sendStatus({
+          code: refusal.code ?? grpc.status.UNKNOWN,
+          details: refusal.details ?? refusal.message,
+          metadata: refusal.metadata,
+        });
         logRefusal(deps.log, refusal, { ms: elapsedMs(started), peer: call.getPeer(), stage: "before reading the message" });
       })
       .build();
@@ -231,7 +239,10 @@ export class GrpcBindError extends Error {
   }
 }
 
-export async function startOtlpGrpcReceiver(deps: OtlpGrpcDeps, listen: { host: string; port: number }): Promise<OtlpGrpcReceiver> {
+export async function startOtlpGrpcReceiver(
+  deps: OtlpGrpcDeps,
+  listen: { host: string; port: number },
+): Promise<OtlpGrpcReceiver> {
   // grpc-js prints its own errors to stderr ("E No address added …" next to our one-line
   // port-in-use message); everything it reports is also reported by us, so keep it at debug.
   grpc.setLogger({ error: (...args: unknown[]) => deps.log.debug(`grpc-js: ${args.map(String).join(" ")}`) });
@@ -241,8 +252,7 @@ export async function startOtlpGrpcReceiver(deps: OtlpGrpcDeps, listen: { host: 
       if (error) {
         server.forceShutdown();
         reject(new GrpcBindError(error.message, /EADDRINUSE|address already in use/i.test(error.message)));
-      }
-      else resolve(boundPort);
+      } else resolve(boundPort);
     });
   });
   const close = (graceMs = 5_000) =>

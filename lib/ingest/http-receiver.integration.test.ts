@@ -323,9 +323,7 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
   });
 
   it("answers 400 to random bytes", async () => {
-    const reply = await expectNothingStored(() =>
-      request(small.port, { headers: PROTOBUF, body: pseudoRandomBytes(4096) }),
-    );
+    const reply = await expectNothingStored(() => request(small.port, { headers: PROTOBUF, body: pseudoRandomBytes(4096) }));
     expectRpcStatus(reply, 400, "protobuf", RPC.INVALID_ARGUMENT, /^invalid protobuf ExportTraceServiceRequest: /);
   });
 
@@ -334,7 +332,13 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
       resourceSpans: [{ scopeSpans: [{ spans: [{ ...makeSpan(), name: 12345, startTimeUnixNano: { a: 1 } }] }] }],
     });
     const reply = await expectNothingStored(() => request(small.port, { headers: JSON_TYPE, body: Buffer.from(body) }));
-    expectRpcStatus(reply, 400, "json", RPC.INVALID_ARGUMENT, /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.(name|startTimeUnixNano)/);
+    expectRpcStatus(
+      reply,
+      400,
+      "json",
+      RPC.INVALID_ARGUMENT,
+      /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.(name|startTimeUnixNano)/,
+    );
   });
 
   it("answers 400 to malformed JSON", async () => {
@@ -348,7 +352,13 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
     const reply = await expectNothingStored(() =>
       request(small.port, { headers: JSON_TYPE, body: jsonBody([makeSpan({ kind: "SPAN_KIND_SERVER" })]) }),
     );
-    expectRpcStatus(reply, 400, "json", RPC.INVALID_ARGUMENT, /spans\[0\]\.kind: expected an integer enum value \(OTLP\/JSON does not accept enum names\)/);
+    expectRpcStatus(
+      reply,
+      400,
+      "json",
+      RPC.INVALID_ARGUMENT,
+      /spans\[0\]\.kind: expected an integer enum value \(OTLP\/JSON does not accept enum names\)/,
+    );
   });
 
   it("stops a gzip bomb while inflating (1 GiB of zeros → 413) without holding it in memory", async () => {
@@ -368,9 +378,7 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
   });
 
   it("answers 413 to a body just over the limit with Content-Length", async () => {
-    const reply = await expectNothingStored(() =>
-      request(small.port, { headers: PROTOBUF, body: Buffer.alloc(MiB + 1) }),
-    );
+    const reply = await expectNothingStored(() => request(small.port, { headers: PROTOBUF, body: Buffer.alloc(MiB + 1) }));
     expectRpcStatus(reply, 413, "protobuf", RPC.RESOURCE_EXHAUSTED, /larger than the limit of 1048576 bytes/);
   });
 
@@ -401,7 +409,13 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
       request(small.port, { headers: { "content-type": "text/plain" }, body: protobufBody([makeSpan()]) }),
     );
     // The request's encoding is unknown, so the answer is protobuf.
-    expectRpcStatus(reply, 415, "protobuf", RPC.INVALID_ARGUMENT, /^unsupported Content-Type "text\/plain"; use application\/x-protobuf or application\/json$/);
+    expectRpcStatus(
+      reply,
+      415,
+      "protobuf",
+      RPC.INVALID_ARGUMENT,
+      /^unsupported Content-Type "text\/plain"; use application\/x-protobuf or application\/json$/,
+    );
   });
 
   it("answers 415 to an unsupported Content-Encoding", async () => {
@@ -443,9 +457,7 @@ describe("OTLP/HTTP receiver: refused requests store nothing", () => {
 
 describe("OTLP/HTTP receiver: ingest tokens", () => {
   it("answers 401 with WWW-Authenticate when the token is missing", async () => {
-    const reply = await expectNothingStored(() =>
-      request(guarded.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) }),
-    );
+    const reply = await expectNothingStored(() => request(guarded.port, { headers: PROTOBUF, body: protobufBody([makeSpan()]) }));
     expectRpcStatus(reply, 401, "protobuf", RPC.UNAUTHENTICATED, /^missing ingest token/);
     expect(reply.headers["www-authenticate"]).toMatch(/^Bearer realm=/);
   });
@@ -543,7 +555,13 @@ describe("OTLP/HTTP receiver: back-pressure", () => {
     stuckUrl.port = String((blackhole.address() as AddressInfo).port);
     const stuckPool = createPool(stuckUrl.toString(), { max: 1 });
     stuckPool.on("error", () => {});
-    const stuckWriter = new SpanWriter(stuckPool, { connections: 1, queueMaxSpans: 40, batchMaxWaitMs: 1, checkoutTimeoutMs: 1_000, drainTimeoutMs: 100 });
+    const stuckWriter = new SpanWriter(stuckPool, {
+      connections: 1,
+      queueMaxSpans: 40,
+      batchMaxWaitMs: 1,
+      checkoutTimeoutMs: 1_000,
+      drainTimeoutMs: 100,
+    });
     stuckWriter.start();
     const receiver = await startReceiver(createOtlpHttpHandler({ writer: stuckWriter, env: parseEnv({}), log: captureLog }));
     try {
@@ -665,7 +683,9 @@ describe("OTLP/HTTP receiver: back-pressure", () => {
 
   it("refuses a request unread while the body budget is exhausted", async () => {
     const budget = createBodyBudget(MiB);
-    const receiver = await startReceiver(createOtlpHttpHandler({ writer, env: parseEnv({}), log: captureLog, bodyBudget: budget }));
+    const receiver = await startReceiver(
+      createOtlpHttpHandler({ writer, env: parseEnv({}), log: captureLog, bodyBudget: budget }),
+    );
     const holder = budget.lease();
     expect(holder.growTo(MiB)).toBe(true); // as another request buffering 1 MiB would
     try {

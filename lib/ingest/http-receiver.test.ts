@@ -32,7 +32,10 @@ describe("describeRejections", () => {
   });
 
   it("caps the message length", () => {
-    const message = describeRejections(500, Array.from({ length: 50 }, (_, i) => `reason ${i} `.repeat(10)));
+    const message = describeRejections(
+      500,
+      Array.from({ length: 50 }, (_, i) => `reason ${i} `.repeat(10)),
+    );
     expect(message?.length).toBe(1024);
     expect(message?.endsWith("…")).toBe(true);
   });

@@ -92,13 +92,7 @@ export function createOtlpHttpHandler(deps: OtlpHttpDeps): OtlpHttpHandler {
   const limitBytes = deps.env.BREAKWATER_MAX_BODY_SIZE;
   const budget = deps.bodyBudget ?? getSharedBodyBudget(deps.env.BREAKWATER_MAX_INFLIGHT_BODY_SIZE);
 
-  const send = (
-    res: ServerResponse,
-    status: number,
-    format: OtlpFormat,
-    body: Buffer,
-    headers: Record<string, string> = {},
-  ) => {
+  const send = (res: ServerResponse, status: number, format: OtlpFormat, body: Buffer, headers: Record<string, string> = {}) => {
     if (res.headersSent || res.destroyed) return;
     res.writeHead(status, { ...headers, "content-type": CONTENT_TYPE[format], "content-length": String(body.length) });
     res.end(body);

@@ -15,7 +15,13 @@ import { OTLPTraceExporter as OTLPGrpcTraceExporter } from "@opentelemetry/expor
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getTraceRoute } from "@/app/api/traces/[traceId]/route";
 import { closeDb } from "@/lib/db/pool";
@@ -61,7 +67,13 @@ const at = (offsetNs: number): HrTime => [baseSeconds + Math.floor(offsetNs / 1e
 const hrToMicros = (time: HrTime) => time[0] * 1_000_000 + Math.floor(time[1] / 1000);
 const hrToNanos = (time: HrTime) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
 
-type RecordedTrace = { traceId: string; spans: ReadableSpan[]; server: ReadableSpan; client: ReadableSpan; internal: ReadableSpan };
+type RecordedTrace = {
+  traceId: string;
+  spans: ReadableSpan[];
+  server: ReadableSpan;
+  client: ReadableSpan;
+  internal: ReadableSpan;
+};
 
 /** A checkout request as an instrumented service would record it, through the real SDK. */
 async function recordTrace(serviceName: string): Promise<RecordedTrace> {
@@ -289,7 +301,9 @@ describe("official OpenTelemetry exporters → Breakwater → Jaeger API", () =>
       expect((await exportWith(exporter, recorded.spans)).code).toBe(0);
       await exporter.shutdown();
     }
-    const rows = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans WHERE trace_id = $1::uuid", [recorded.traceId]);
+    const rows = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans WHERE trace_id = $1::uuid", [
+      recorded.traceId,
+    ]);
     expect(rows.rows[0].n).toBe(3);
     expectSameTrace(recorded, await fetchTrace(recorded.traceId), "shop-retry");
   });

@@ -174,7 +174,10 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
   if (encoding === undefined) {
     discard();
     return Promise.reject(
-      new BodyReadError("UNSUPPORTED_ENCODING", `unsupported Content-Encoding "${req.headers["content-encoding"]}"; use gzip or none`),
+      new BodyReadError(
+        "UNSUPPORTED_ENCODING",
+        `unsupported Content-Encoding "${req.headers["content-encoding"]}"; use gzip or none`,
+      ),
     );
   }
   const declared = req.headers["content-length"];
@@ -219,7 +222,11 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       if (settled) return;
       size += chunk.length;
       if (size > limit) {
-        return fail(gunzip ? new BodyReadError("BODY_TOO_LARGE", `request body inflates to more than the limit of ${limit} bytes`) : tooLarge());
+        return fail(
+          gunzip
+            ? new BodyReadError("BODY_TOO_LARGE", `request body inflates to more than the limit of ${limit} bytes`)
+            : tooLarge(),
+        );
       }
       if (lease && !lease.growTo(size)) return fail(overloaded());
       chunks.push(chunk);

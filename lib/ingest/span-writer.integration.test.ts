@@ -2,7 +2,7 @@ import type pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type SpanBatch } from "@/lib/otlp/model";
-import { countSpans, storedSpanIds, useIngestTestDatabase } from "@/lib/test/ingest-test-database";
+import { countSpans, storedSpanIds, setupIngestTestDatabase } from "@/lib/test/ingest-test-database";
 import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
 import { DatabaseUnavailableError, QueueFullError } from "./errors";
 import { SpanWriter } from "./span-writer";
@@ -39,7 +39,7 @@ function makeRequest(count: number, name = "GET /"): SpanBatch {
   return { resources: [resource], scopes: [], spans, rejectedSpans: 0, rejectionReasons: [] };
 }
 
-const db = useIngestTestDatabase();
+const db = setupIngestTestDatabase();
 let writer: SpanWriter | undefined;
 
 afterEach(async () => {
@@ -58,10 +58,9 @@ describe("SpanWriter", () => {
       "SELECT (SELECT count(*)::int FROM resources) AS resources, (SELECT span_count::int FROM services) AS span_count",
     );
     expect(rows[0]).toEqual({ resources: 1, span_count: 1000 });
-    const sample = await db().pool.query(
-      "SELECT duration_ns::text AS d, attributes FROM spans WHERE span_id = $1",
-      [Buffer.from(request.spans[10].spanId, "hex")],
-    );
+    const sample = await db().pool.query("SELECT duration_ns::text AS d, attributes FROM spans WHERE span_id = $1", [
+      Buffer.from(request.spans[10].spanId, "hex"),
+    ]);
     expect(sample.rows).toEqual([{ d: request.spans[10].durationNs.toString(), attributes: request.spans[10].attributes }]);
     expect(writer.stats()).toMatchObject({ spansWritten: 1000, requestsWritten: 1, queuedSpans: 0 });
   });
@@ -124,7 +123,12 @@ describe("SpanWriter", () => {
     writer.start();
     expect(await pending).toEqual({ inserted: 80, duplicates: 0 });
     expect(await pendingFits).toEqual({ inserted: 20, duplicates: 0 });
-    expect(await storedSpanIds(db().pool, refused.spans.map((s) => s.spanId))).toEqual([]);
+    expect(
+      await storedSpanIds(
+        db().pool,
+        refused.spans.map((s) => s.spanId),
+      ),
+    ).toEqual([]);
     expect(await countSpans(db().pool)).toBe(100);
   });
 
@@ -178,7 +182,12 @@ describe("SpanWriter", () => {
       await locker.query("ROLLBACK");
       locker.release();
     }
-    expect(await storedSpanIds(db().pool, request.spans.map((s) => s.spanId))).toEqual([]);
+    expect(
+      await storedSpanIds(
+        db().pool,
+        request.spans.map((s) => s.spanId),
+      ),
+    ).toEqual([]);
     expect(await writer.submit(request)).toEqual({ inserted: 20, duplicates: 0 });
   });
 
@@ -189,7 +198,9 @@ describe("SpanWriter", () => {
       writer = new SpanWriter(single, { connections: 1, batchMaxWaitMs: 1 });
       writer.start();
       await writer.submit(makeRequest(5));
-      const { rows } = await db().pool.query<{ partition: string }>("SELECT DISTINCT tableoid::regclass::text AS partition FROM spans");
+      const { rows } = await db().pool.query<{ partition: string }>(
+        "SELECT DISTINCT tableoid::regclass::text AS partition FROM spans",
+      );
       expect(rows).toHaveLength(1);
       await db().pool.query(`DROP TABLE ${rows[0].partition}`);
       expect(await writer.submit(makeRequest(7))).toEqual({ inserted: 7, duplicates: 0 });
@@ -249,7 +260,12 @@ describe("SpanWriter", () => {
       const error = await writer.submit(request).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
       // The COPY had reached the server; the transaction never committed.
-      expect(await storedSpanIds(db().pool, request.spans.map((s) => s.spanId))).toEqual([]);
+      expect(
+        await storedSpanIds(
+          db().pool,
+          request.spans.map((s) => s.spanId),
+        ),
+      ).toEqual([]);
       expect(await countSpans(db().pool)).toBe(0);
       expect((await db().pool.query("SELECT 1 FROM services")).rowCount).toBe(0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type ScopeRecord } from "@/lib/otlp/model";
-import { countSpans, useIngestTestDatabase } from "@/lib/test/ingest-test-database";
+import { countSpans, setupIngestTestDatabase } from "@/lib/test/ingest-test-database";
 import { partitionName } from "@/lib/db/partitions";
 import { CatalogCache, prepareSpanBatch, writeSpanBatch, type SpanBatchRows } from "./write-span-batch";
 
@@ -41,7 +41,7 @@ function batchOf(spans: NormalizedSpan[]): SpanBatchRows {
   return { resources: [resource], scopes: [scope], spans };
 }
 
-const db = useIngestTestDatabase();
+const db = setupIngestTestDatabase();
 
 async function write(batch: SpanBatchRows, cache = new CatalogCache()) {
   const client = await db().pool.connect();
@@ -68,7 +68,7 @@ describe("writeSpanBatch", () => {
       resourceId: resource.id,
       scopeId: scope.id,
       statusCode: STATUS_CODE.ERROR,
-      statusMessage: "boom: \"quoted\"\nline 2 ünïcödé 🚀",
+      statusMessage: 'boom: "quoted"\nline 2 ünïcödé 🚀',
       attributes: {
         "db.statement": "SELECT '\\\\' AS \"bs\"\tFROM t\n",
         "unicode.value": "日本語 🚀 \u2028",
@@ -82,9 +82,7 @@ describe("writeSpanBatch", () => {
         { timeUnixNano: "1795255200123456999", name: "exception", attributes: { "exception.message": "a\tb\nc\\d" } },
         { timeUnixNano: "1795255200200000000", name: "retry", droppedAttributesCount: 2 },
       ],
-      links: [
-        { traceId: "11111111111111111111111111111111", spanId: "2222222222222222", traceState: "k=v", flags: 1 },
-      ],
+      links: [{ traceId: "11111111111111111111111111111111", spanId: "2222222222222222", traceState: "k=v", flags: 1 }],
       droppedAttributesCount: 3,
       droppedEventsCount: 4,
       droppedLinksCount: 5,
@@ -166,9 +164,7 @@ describe("writeSpanBatch", () => {
       "SELECT (SELECT count(*) FROM resources) AS n, (SELECT count(DISTINCT resource_id) FROM spans) AS distinct_resources",
     );
     expect(rows[0]).toEqual({ n: "1", distinct_resources: "1" });
-    const partitions = await db().pool.query<{ n: string }>(
-      "SELECT count(DISTINCT tableoid) AS n FROM spans",
-    );
+    const partitions = await db().pool.query<{ n: string }>("SELECT count(DISTINCT tableoid) AS n FROM spans");
     expect(Number(partitions.rows[0].n)).toBe(3);
   });
 
@@ -230,7 +226,9 @@ describe("writeSpanBatch", () => {
     ];
     await write(batchOf(spans));
     // An older duplicate and an older new span must not move last_seen backwards.
-    await write(batchOf([spans[1], makeSpan(4, { serviceName: "cart", name: "GET /cart", startTimeUnixNano: T0_NS - 60_000_000_000n })]));
+    await write(
+      batchOf([spans[1], makeSpan(4, { serviceName: "cart", name: "GET /cart", startTimeUnixNano: T0_NS - 60_000_000_000n })]),
+    );
 
     const services = await db().pool.query(`
       SELECT name, span_count::int AS span_count,
@@ -291,7 +289,9 @@ describe("writeSpanBatch", () => {
     const { rows } = await db().pool.query<{ span_id: string; partition: string }>(
       "SELECT encode(span_id, 'hex') AS span_id, tableoid::regclass::text AS partition FROM spans",
     );
-    expect(rows).toEqual([{ span_id: makeSpan(2).spanId, partition: partitionName("spans", "hour", Number(T0_NS / 1_000_000n)) }]);
+    expect(rows).toEqual([
+      { span_id: makeSpan(2).spanId, partition: partitionName("spans", "hour", Number(T0_NS / 1_000_000n)) },
+    ]);
     const services = await db().pool.query("SELECT span_count::int AS span_count FROM services");
     // The first span went with the dropped partition; the catalogue counted both writes.
     expect(services.rows).toEqual([{ span_count: 2 }]);

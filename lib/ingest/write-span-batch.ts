@@ -376,7 +376,8 @@ async function writePrepared(
   // SET LOCAL in the same round trip as BEGIN (lib/db/set-local-statement-timeout.ts does the
   // same in a round trip of its own). An integer, so it can go into SET as it is.
   const timeoutMs = options.statementTimeoutMs === undefined ? 0 : Math.ceil(options.statementTimeoutMs);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) throw new RangeError(`statementTimeoutMs must be a non-negative integer, got ${timeoutMs}`);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0)
+    throw new RangeError(`statementTimeoutMs must be a non-negative integer, got ${timeoutMs}`);
   const begin = timeoutMs > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}` : "BEGIN";
   try {
     if (resources.length === 0 && scopes.length === 0) {

@@ -110,7 +110,9 @@ describe("parseTraceQuery", () => {
   });
 
   it("returns a lookup by id for traceID parameters, without requiring service", () => {
-    expect(parse("traceID=0AF7651916CD43DD8448EB211C80319C&traceID=8448eb211c80319c&traceID=0af7651916cd43dd8448eb211c80319c")).toEqual({
+    expect(
+      parse("traceID=0AF7651916CD43DD8448EB211C80319C&traceID=8448eb211c80319c&traceID=0af7651916cd43dd8448eb211c80319c"),
+    ).toEqual({
       kind: "ids",
       traceIds: ["0af7651916cd43dd8448eb211c80319c", "00000000000000008448eb211c80319c"],
       startUs: undefined,

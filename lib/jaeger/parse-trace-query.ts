@@ -9,8 +9,7 @@ import { normalizeTraceId } from "./trace-id";
 export const DEFAULT_SEARCH_LOOKBACK_US = 2n * 24n * 3_600_000_000n;
 
 export type TraceQuery =
-  | { kind: "search"; filters: SearchTracesQuery }
-  | { kind: "ids"; traceIds: string[]; startUs?: bigint; endUs?: bigint };
+  { kind: "search"; filters: SearchTracesQuery } | { kind: "ids"; traceIds: string[]; startUs?: bigint; endUs?: bigint };
 
 // Like Go's r.FormValue: the first value of a repeated parameter; "" counts as absent.
 const firstValue = (value: unknown) => {
@@ -102,7 +101,9 @@ function parseTags(simple: string[], json: string[]): Record<string, string> {
     try {
       parsed = JSON.parse(entry);
     } catch (error) {
-      throw new ValidationError(`malformed 'tags' parameter, cannot unmarshal JSON: ${(error as Error).message}`, { param: "tags" });
+      throw new ValidationError(`malformed 'tags' parameter, cannot unmarshal JSON: ${(error as Error).message}`, {
+        param: "tags",
+      });
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new ValidationError("malformed 'tags' parameter, expecting a JSON object of key → value", { param: "tags" });
@@ -135,7 +136,8 @@ export function parseTraceQuery(query: SearchParamsObject, nowMs: number): Trace
   if (q.traceID.length > 0) {
     const traceIds = q.traceID.map((raw) => {
       const id = normalizeTraceId(raw);
-      if (id === undefined) throw new ValidationError(`cannot parse traceID param: "${raw}" is not a trace id`, { param: "traceID" });
+      if (id === undefined)
+        throw new ValidationError(`cannot parse traceID param: "${raw}" is not a trace id`, { param: "traceID" });
       return id;
     });
     return { kind: "ids", traceIds: [...new Set(traceIds)], ...explicitBounds };

@@ -77,7 +77,11 @@ describe("toJaegerTrace", () => {
 
   it("maps status ERROR to error=true, otel.status_code and otel.status_description, overriding an error attribute", () => {
     const tags = toJaegerTrace([
-      span({ statusCode: STATUS_CODE.ERROR, statusMessage: "connection refused", attributes: { error: "boom", "http.status_code": 503 } }),
+      span({
+        statusCode: STATUS_CODE.ERROR,
+        statusMessage: "connection refused",
+        attributes: { error: "boom", "http.status_code": 503 },
+      }),
     ]).spans[0].tags;
     expect(tags).toEqual([
       { key: "http.status_code", type: "int64", value: 503 },

@@ -154,7 +154,11 @@ describe("OTLP/JSON decoding", () => {
     const body = JSON.stringify(
       jsonRequest([
         jsonSpan({ attributes: [{ key: "big", value: { intValue: "@-9007199254740993" } }] }),
-        jsonSpan({ spanId: "eee19b7ec3c1b175", startTimeUnixNano: "@1763700000123456999", endTimeUnixNano: "@1763700000123457002" }),
+        jsonSpan({
+          spanId: "eee19b7ec3c1b175",
+          startTimeUnixNano: "@1763700000123456999",
+          endTimeUnixNano: "@1763700000123457002",
+        }),
       ]),
     ).replace(/"@(-?\d+)"/g, "$1");
     const [first, second] = decodeTraceRequest(new TextEncoder().encode(body), "json", OPTIONS).spans;
@@ -216,7 +220,9 @@ describe("OTLP/JSON decoding", () => {
 
   it("lowercases upper-case hex ids", () => {
     const batch = decodeJson(
-      jsonRequest([jsonSpan({ traceId: TRACE_ID.toUpperCase(), spanId: SPAN_ID.toUpperCase(), parentSpanId: "EEE19B7EC3C1B173" })]),
+      jsonRequest([
+        jsonSpan({ traceId: TRACE_ID.toUpperCase(), spanId: SPAN_ID.toUpperCase(), parentSpanId: "EEE19B7EC3C1B173" }),
+      ]),
     );
     expect(batch.spans[0]).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, parentSpanId: PARENT_ID });
   });
@@ -239,21 +245,52 @@ describe("OTLP/JSON decoding", () => {
       ]),
     );
     expect(batch.spans[0].parentSpanId).toBeUndefined();
-    expect(batch.spans[0].attributes).toEqual({ nan: "NaN", inf: "-Infinity", num: 2.5, empty: null, none: null, bytes: "3q2+7w==" });
+    expect(batch.spans[0].attributes).toEqual({
+      nan: "NaN",
+      inf: "-Infinity",
+      num: 2.5,
+      empty: null,
+      none: null,
+      bytes: "3q2+7w==",
+    });
   });
 
   const badBodies: [string, unknown, RegExp][] = [
-    ["kind as an enum name", jsonRequest([jsonSpan({ kind: "SPAN_KIND_SERVER" })]), /spans\[0\]\.kind: expected an integer enum value/],
+    [
+      "kind as an enum name",
+      jsonRequest([jsonSpan({ kind: "SPAN_KIND_SERVER" })]),
+      /spans\[0\]\.kind: expected an integer enum value/,
+    ],
     ["status code as an enum name", jsonRequest([jsonSpan({ status: { code: "STATUS_CODE_ERROR" } })]), /status\.code/],
-    ["base64 trace id", jsonRequest([jsonSpan({ traceId: hexBytes(TRACE_ID).toString("base64") })]), /spans\[0\]\.traceId: expected a hex string/],
+    [
+      "base64 trace id",
+      jsonRequest([jsonSpan({ traceId: hexBytes(TRACE_ID).toString("base64") })]),
+      /spans\[0\]\.traceId: expected a hex string/,
+    ],
     ["name as a number", jsonRequest([jsonSpan({ name: 5 })]), /spans\[0\]\.name: .*expected string/],
     ["start time with a fraction", jsonRequest([jsonSpan({ startTimeUnixNano: 1.5 })]), /startTimeUnixNano/],
     ["negative start time", jsonRequest([jsonSpan({ startTimeUnixNano: "-1" })]), /startTimeUnixNano/],
-    ["intValue beyond int64", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] })]), /intValue/],
-    ["two oneof values", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { stringValue: "a", intValue: 1 } }] })]), /attribute "k" sets both stringValue and intValue/],
-    ["spans not an array", { resourceSpans: [{ scopeSpans: [{ spans: {} }] }] }, /resourceSpans\[0\]\.scopeSpans\[0\]\.spans: .*expected array/],
+    [
+      "intValue beyond int64",
+      jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] })]),
+      /intValue/,
+    ],
+    [
+      "two oneof values",
+      jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { stringValue: "a", intValue: 1 } }] })]),
+      /attribute "k" sets both stringValue and intValue/,
+    ],
+    [
+      "spans not an array",
+      { resourceSpans: [{ scopeSpans: [{ spans: {} }] }] },
+      /resourceSpans\[0\]\.scopeSpans\[0\]\.spans: .*expected array/,
+    ],
     ["a top-level array", [], /\(root\)/],
-    ["bytes that are not base64", jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { bytesValue: "***" } }] })]), /bytesValue: expected base64/],
+    [
+      "bytes that are not base64",
+      jsonRequest([jsonSpan({ attributes: [{ key: "k", value: { bytesValue: "***" } }] })]),
+      /bytesValue: expected base64/,
+    ],
   ];
   for (const [what, body, message] of badBodies) {
     it(`rejects ${what} with OtlpDecodeError`, () => {
@@ -262,7 +299,10 @@ describe("OTLP/JSON decoding", () => {
   }
 
   it("rejects malformed JSON and non-UTF-8 bodies", () => {
-    expectDecodeError(() => decodeTraceRequest(new TextEncoder().encode('{"resourceSpans": ['), "json", OPTIONS), /invalid OTLP\/JSON/);
+    expectDecodeError(
+      () => decodeTraceRequest(new TextEncoder().encode('{"resourceSpans": ['), "json", OPTIONS),
+      /invalid OTLP\/JSON/,
+    );
     expectDecodeError(() => decodeTraceRequest(new Uint8Array([0x7b, 0xff, 0x7d]), "json", OPTIONS), /UTF-8/);
     expectDecodeError(() => decodeTraceRequest(new TextEncoder().encode(" x "), "json", OPTIONS), /invalid OTLP\/JSON/);
   });
@@ -354,7 +394,11 @@ describe("protobuf decoding", () => {
 
 describe("normalization (both formats)", () => {
   const formats = [
-    { format: "json" as const, span: jsonSpan, build: (spans: JsonObject[], attrs?: JsonObject[]) => jsonBody(jsonRequest(spans, attrs)) },
+    {
+      format: "json" as const,
+      span: jsonSpan,
+      build: (spans: JsonObject[], attrs?: JsonObject[]) => jsonBody(jsonRequest(spans, attrs)),
+    },
     { format: "protobuf" as const, span: protobufSpan, build: protobufRequest },
   ];
 
@@ -371,7 +415,11 @@ describe("normalization (both formats)", () => {
 
     describe(format, () => {
       it("rejects spans with an all-zero trace id and keeps the others", () => {
-        const batch = decode([span({ spanId: id("0000000000000001") }), span({ traceId: zeroTrace }), span({ spanId: id("0000000000000003") })]);
+        const batch = decode([
+          span({ spanId: id("0000000000000001") }),
+          span({ traceId: zeroTrace }),
+          span({ spanId: id("0000000000000003") }),
+        ]);
         expect(batch.spans.map((s) => s.spanId)).toEqual(["0000000000000001", "0000000000000003"]);
         expect(batch.rejectedSpans).toBe(1);
         expect(batch.rejectionReasons).toEqual(["span 1 of scope 0 of resource 0: invalid trace_id (all zero)"]);
@@ -453,7 +501,14 @@ describe("normalization (both formats)", () => {
 
       it("caps a 1 MiB attribute value at maxAttributeValueLength", () => {
         const huge = "x".repeat(1024 * 1024);
-        const batch = decode([span({ attributes: [{ key: "big", value: { stringValue: huge } }, { key: "small", value: { stringValue: "ok" } }] })]);
+        const batch = decode([
+          span({
+            attributes: [
+              { key: "big", value: { stringValue: huge } },
+              { key: "small", value: { stringValue: "ok" } },
+            ],
+          }),
+        ]);
         expect(batch.spans[0].attributes).toEqual({ big: "x".repeat(OPTIONS.maxAttributeValueLength), small: "ok" });
       });
 
@@ -502,14 +557,27 @@ describe("normalization (both formats)", () => {
           }),
         ]);
         expect(batch.spans[0].links).toEqual([
-          { traceId: TRACE_ID, spanId: PARENT_ID, traceState: "k=v", attributes: undefined, droppedAttributesCount: undefined, flags: 1 },
+          {
+            traceId: TRACE_ID,
+            spanId: PARENT_ID,
+            traceState: "k=v",
+            attributes: undefined,
+            droppedAttributesCount: undefined,
+            flags: 1,
+          },
         ]);
         expect(batch.spans[0].droppedLinksCount).toBe(4);
       });
 
       it("lets the last duplicate key win", () => {
         const batch = decode([
-          span({ attributes: [{ key: "a", value: { intValue: 1 } }, { key: "b", value: { intValue: 2 } }, { key: "a", value: { intValue: 3 } }] }),
+          span({
+            attributes: [
+              { key: "a", value: { intValue: 1 } },
+              { key: "b", value: { intValue: 2 } },
+              { key: "a", value: { intValue: 3 } },
+            ],
+          }),
         ]);
         expect(batch.spans[0].attributes).toEqual({ a: 3, b: 2 });
       });

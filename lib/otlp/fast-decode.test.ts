@@ -145,8 +145,12 @@ describe("specialized protobuf decoder vs protobufjs", () => {
           message(v, 5, (a) => message(a, 1, (x) => tag(x, 1, LENGTH).string("b")));
         });
         attribute(w, "kvlists-merged", (v) => {
-          message(v, 6, (l) => message(l, 1, (kv) => message(tag(kv, 1, LENGTH).string("x"), 2, (x) => tag(x, 3, VARINT).int64(1))));
-          message(v, 6, (l) => message(l, 1, (kv) => message(tag(kv, 1, LENGTH).string("y"), 2, (x) => tag(x, 3, VARINT).int64(2))));
+          message(v, 6, (l) =>
+            message(l, 1, (kv) => message(tag(kv, 1, LENGTH).string("x"), 2, (x) => tag(x, 3, VARINT).int64(1))),
+          );
+          message(v, 6, (l) =>
+            message(l, 1, (kv) => message(tag(kv, 1, LENGTH).string("y"), 2, (x) => tag(x, 3, VARINT).int64(2))),
+          );
         });
         // KeyValue.value twice: the two AnyValues merge.
         message(w, 9, (kv) => {
@@ -194,8 +198,24 @@ describe("specialized protobuf decoder vs protobufjs", () => {
     ["field number 0", encode((w) => tag(w, 0, VARINT).uint32(1))],
     ["a trailing zero byte", Uint8Array.from([...request([span()]), 0])],
     ["invalid UTF-8 in a span name", request([span((w) => tag(w, 5, LENGTH).bytes(Buffer.from([0x61, 0xff])))])],
-    ["invalid UTF-8 past the depth cap", request([span((w) => attribute(w, "deep", nested(12, (v) => tag(v, 1, LENGTH).bytes(Buffer.from([0xc0, 0x80])))))])],
-    ["invalid UTF-8 in an entity ref", request([span()], (rs) => message(rs, 1, (r) => message(r, 3, (e) => tag(e, 2, LENGTH).bytes(Buffer.from([0xed, 0xa0, 0x80])))))],
+    [
+      "invalid UTF-8 past the depth cap",
+      request([
+        span((w) =>
+          attribute(
+            w,
+            "deep",
+            nested(12, (v) => tag(v, 1, LENGTH).bytes(Buffer.from([0xc0, 0x80]))),
+          ),
+        ),
+      ]),
+    ],
+    [
+      "invalid UTF-8 in an entity ref",
+      request([span()], (rs) =>
+        message(rs, 1, (r) => message(r, 3, (e) => tag(e, 2, LENGTH).bytes(Buffer.from([0xed, 0xa0, 0x80])))),
+      ),
+    ],
     ["nesting beyond protobufjs's recursion limit", request([span((w) => attribute(w, "deep", nested(60)))])],
     ["an 11-byte varint", wrapSpan([0x30, ...Array<number>(10).fill(0xff), 0x01])],
   ];
@@ -225,7 +245,11 @@ describe("specialized protobuf decoder vs protobufjs", () => {
         attribute(w, "safe", (v) => tag(v, 3, VARINT).int64(-(2 ** 53 - 1)));
       }),
     ]);
-    expect(decodedSpan(body).attributes).toEqual({ min: "-9223372036854775808", max: "9223372036854775807", safe: -(2 ** 53 - 1) });
+    expect(decodedSpan(body).attributes).toEqual({
+      min: "-9223372036854775808",
+      max: "9223372036854775807",
+      safe: -(2 ** 53 - 1),
+    });
   });
 
   it("decodes non-ASCII and repeated short strings the same way", () => {

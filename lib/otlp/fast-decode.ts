@@ -702,10 +702,7 @@ class TraceRequestDecoder {
       case KIND_DOUBLE:
         return doubleToAttribute(state.number);
       case KIND_BYTES:
-        return sanitizeValueString(
-          bytesToBase64(this.buf.subarray(state.bytesStart, state.bytesEnd)),
-          this.ctx.maxValueLength,
-        );
+        return sanitizeValueString(bytesToBase64(this.buf.subarray(state.bytesStart, state.bytesEnd)), this.ctx.maxValueLength);
       case KIND_ARRAY:
         return level >= VALUE_DEPTH ? null : (state.array ?? []);
       case KIND_KVLIST:

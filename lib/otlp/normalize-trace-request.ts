@@ -19,8 +19,6 @@ import type {
   RawInt64,
   RawKeyValue,
   RawLink,
-  RawResource,
-  RawScope,
   RawSpan,
   RawTraceRequest,
 } from "./raw-request";
@@ -565,15 +563,7 @@ export function setEntry(target: Attributes, key: string, value: AttributeValue)
   }
 }
 
-const ONEOF_MEMBERS = [
-  "stringValue",
-  "boolValue",
-  "intValue",
-  "doubleValue",
-  "arrayValue",
-  "kvlistValue",
-  "bytesValue",
-] as const;
+const ONEOF_MEMBERS = ["stringValue", "boolValue", "intValue", "doubleValue", "arrayValue", "kvlistValue", "bytesValue"] as const;
 
 function valueKind(raw: RawAnyValue, ctx: NormalizeContext): string | undefined {
   if (ctx.fromProtobuf) return raw.value;

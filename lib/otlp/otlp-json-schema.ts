@@ -90,23 +90,21 @@ const double = z.custom<number | string>(isDouble, {
 });
 const string = z.string();
 
-
 // Several members of the AnyValue oneof in one object are refused by the normalizer, not
 // here: a refine on this schema doubled the cost of validating a request (measured).
 const anyValue: z.ZodType<RawAnyValue> = z.object({
-    stringValue: string.nullish(),
-    boolValue: z.boolean().nullish(),
-    intValue: int64.nullish(),
-    doubleValue: double.nullish(),
-    get arrayValue() {
-      return z.object({ values: z.array(anyValue).nullish() }).nullish();
-    },
-    get kvlistValue() {
-      return z.object({ values: z.array(keyValue).nullish() }).nullish();
-    },
-    bytesValue: base64.nullish(),
-  });
-
+  stringValue: string.nullish(),
+  boolValue: z.boolean().nullish(),
+  intValue: int64.nullish(),
+  doubleValue: double.nullish(),
+  get arrayValue() {
+    return z.object({ values: z.array(anyValue).nullish() }).nullish();
+  },
+  get kvlistValue() {
+    return z.object({ values: z.array(keyValue).nullish() }).nullish();
+  },
+  bytesValue: base64.nullish(),
+});
 
 const keyValue: z.ZodType<RawKeyValue> = z.object({
   key: string.nullish(),

@@ -10,4 +10,3 @@ if (!$protobuf.util.Long) {
 export const ExportTraceServiceRequest = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 export const ExportTraceServiceResponse = opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 export const RpcStatus = google.rpc.Status;
-

@@ -21,7 +21,9 @@ describe("encodeExportResponse", () => {
   });
 
   it("sends a message without rejections as a warning (rejected_spans 0)", () => {
-    const decoded = ExportTraceServiceResponse.decode(encodeExportResponse("protobuf", { rejectedSpans: 0, errorMessage: "slow down" }));
+    const decoded = ExportTraceServiceResponse.decode(
+      encodeExportResponse("protobuf", { rejectedSpans: 0, errorMessage: "slow down" }),
+    );
     expect(decoded.partialSuccess?.rejectedSpans?.toString()).toBe("0");
     expect(decoded.partialSuccess?.errorMessage).toBe("slow down");
     expect(JSON.parse(encodeExportResponse("json", { rejectedSpans: 0, errorMessage: "slow down" }).toString())).toEqual({

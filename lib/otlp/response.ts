@@ -21,7 +21,9 @@ export function encodeExportResponse(format: OtlpFormat, result: ExportResult): 
     return Buffer.from(JSON.stringify({ partialSuccess }));
   }
   // fromObject turns the number into an exact int64 Long.
-  const message = ExportTraceServiceResponse.fromObject(hasPartialSuccess ? { partialSuccess: { rejectedSpans, errorMessage } } : {});
+  const message = ExportTraceServiceResponse.fromObject(
+    hasPartialSuccess ? { partialSuccess: { rejectedSpans, errorMessage } } : {},
+  );
   return toBuffer(ExportTraceServiceResponse.encode(message).finish());
 }
 

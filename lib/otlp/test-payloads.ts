@@ -39,7 +39,15 @@ export function seedPayloads(): Uint8Array[] {
     attributes: anyValues.map((value, i) => ({ key: `attr.${i}`, value })),
     droppedAttributesCount: 1,
     events: [{ timeUnixNano: "1763700000050000000", name: "ev", attributes: [{ key: "e", value: { intValue: 5 } }] }],
-    links: [{ traceId: id(99, 16), spanId: id(98, 8), traceState: "a=b", flags: 1, attributes: [{ key: "l", value: { boolValue: false } }] }],
+    links: [
+      {
+        traceId: id(99, 16),
+        spanId: id(98, 8),
+        traceState: "a=b",
+        flags: 1,
+        attributes: [{ key: "l", value: { boolValue: false } }],
+      },
+    ],
     status: { code: n % 3, message: n % 3 === 2 ? "boom" : "" },
   });
   const request = (resources: number, spans: number) =>
@@ -48,7 +56,12 @@ export function seedPayloads(): Uint8Array[] {
         resourceSpans: Array.from({ length: resources }, (_, r) => ({
           resource: { attributes: [{ key: "service.name", value: { stringValue: `svc-${r}` } }], droppedAttributesCount: 0 },
           schemaUrl: "https://opentelemetry.io/schemas/1.26.0",
-          scopeSpans: [{ scope: { name: "scope", version: "1", attributes: [{ key: "s", value: { stringValue: "v" } }] }, spans: Array.from({ length: spans }, (_, s) => span(r * 10 + s)) }],
+          scopeSpans: [
+            {
+              scope: { name: "scope", version: "1", attributes: [{ key: "s", value: { stringValue: "v" } }] },
+              spans: Array.from({ length: spans }, (_, s) => span(r * 10 + s)),
+            },
+          ],
         })),
       }),
     ).finish();

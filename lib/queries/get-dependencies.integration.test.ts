@@ -37,7 +37,16 @@ beforeAll(async () => {
     ...call(4, 400, T0_US - 60n * MINUTE_US, ["web", "search"]),
     // A child whose parent started 10 minutes before the window: still counted.
     ...call(5, 500, T0_US - 10n * MINUTE_US, ["web"]),
-    { traceId: tid(5), spanId: sid(501), parentSpanId: sid(500), name: "late", startUs: T0_US + 5n * MINUTE_US, durationNs: 1n, service: "batch", resourceId: "1" },
+    {
+      traceId: tid(5),
+      spanId: sid(501),
+      parentSpanId: sid(500),
+      name: "late",
+      startUs: T0_US + 5n * MINUTE_US,
+      durationNs: 1n,
+      service: "batch",
+      resourceId: "1",
+    },
   ]);
 });
 

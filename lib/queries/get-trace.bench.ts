@@ -79,7 +79,9 @@ async function main(): Promise<void> {
       `SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS size
          FROM pg_inherits JOIN pg_class c ON c.oid = inhrelid WHERE inhparent = 'spans'::regclass`,
     );
-    console.log(`loaded ${traces * SPANS_PER_TRACE} spans (${traces} traces) into ${hours} partitions in ${((performance.now() - started) / 1000).toFixed(1)} s, ${size.rows[0].size}`);
+    console.log(
+      `loaded ${traces * SPANS_PER_TRACE} spans (${traces} traces) into ${hours} partitions in ${((performance.now() - started) / 1000).toFixed(1)} s, ${size.rows[0].size}`,
+    );
 
     process.env.DATABASE_URL = url.toString();
     resetEnvForTests();
@@ -94,7 +96,8 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const spans = await getTraceById(id);
       found.push(performance.now() - t0);
-      if (spans?.length !== SPANS_PER_TRACE) throw new Error(`trace ${id}: expected ${SPANS_PER_TRACE} spans, got ${spans?.length}`);
+      if (spans?.length !== SPANS_PER_TRACE)
+        throw new Error(`trace ${id}: expected ${SPANS_PER_TRACE} spans, got ${spans?.length}`);
     }
     const missing: number[] = [];
     for (let k = 0; k < 100; k++) {
@@ -110,7 +113,12 @@ async function main(): Promise<void> {
     const windowUs = { startUs: BigInt(baseMs) * 1000n, endUs: BigInt(baseMs + hours * 3_600_000) * 1000n };
     const searches: Record<string, Parameters<typeof searchTraces>[0]> = {
       "service, limit 20": { service: "svc-3", ...windowUs, limit: 20 },
-      "service + operation + minDuration 1.9ms": { service: "svc-3", operation: "GET /item/2", minDurationNs: 1_900_000n, ...windowUs },
+      "service + operation + minDuration 1.9ms": {
+        service: "svc-3",
+        operation: "GET /item/2",
+        minDurationNs: 1_900_000n,
+        ...windowUs,
+      },
       "service + span tag i=9, limit 100": { service: "svc-3", tags: { i: "9" }, ...windowUs, limit: 100 },
     };
     for (const [label, filters] of Object.entries(searches)) {

@@ -98,13 +98,20 @@ describe("getTraceById", () => {
       droppedAttributesCount: 3,
       droppedEventsCount: 0,
       droppedLinksCount: 0,
-      resource: { id: "101", serviceName: "web", attributes: { "service.name": "web", "host.name": "web-1" }, droppedAttributesCount: 0 },
+      resource: {
+        id: "101",
+        serviceName: "web",
+        attributes: { "service.name": "web", "host.name": "web-1" },
+        droppedAttributesCount: 0,
+      },
       scope: { id: "201", name: "@opentelemetry/instrumentation-http", version: "0.301.0" },
     });
     expect(client.parentSpanId).toBe("00f067aa0ba902b7");
     expect(client.startTimeUs).toBe(1_763_719_200_000_999n);
     expect(client.durationNs).toBe(999n);
-    expect(client.links).toEqual([{ traceId: "ffffffffffffffffffffffffffffffff", spanId: "1111111111111111", attributes: { why: "batch" } }]);
+    expect(client.links).toEqual([
+      { traceId: "ffffffffffffffffffffffffffffffff", spanId: "1111111111111111", attributes: { why: "batch" } },
+    ]);
     expect(client.scope).toBeUndefined();
     expect(client.attributes).toEqual({});
     expect(server.serviceName).toBe("payments");
@@ -126,10 +133,9 @@ describe("getTraceById", () => {
   });
 
   it("finds the trace through the primary-key index of each partition", async () => {
-    const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(
-      `EXPLAIN SELECT * FROM spans WHERE trace_id = $1::uuid`,
-      [TRACE],
-    );
+    const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT * FROM spans WHERE trace_id = $1::uuid`, [
+      TRACE,
+    ]);
     const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
     expect(plan).toMatch(/Index Scan|Bitmap Index Scan|Index Only Scan/);
     expect(plan).toContain("_pkey");

@@ -11,6 +11,8 @@ const trace = (n: number) => `${n.toString(16).padStart(2, "0")}${"a".repeat(30)
 const spanId = (n: number) => n.toString(16).padStart(16, "0");
 
 // Resources: web in eu (11) and in us (12), payments (13), fan-out service (14).
+// One span per line, read as a table: keep Prettier from exploding it.
+// prettier-ignore
 const spans: FixtureSpan[] = [
   // T1: web server GET /a (200, 100 ms) → web client POST /charge (80 ms) → payments charge.
   { traceId: trace(1), spanId: spanId(1), name: "GET /a", kind: 2, startUs: T0 + 10n * SECOND, durationNs: 100n * MS_NS, service: "web", resourceId: "11", attributes: { "http.status_code": 200 } },
@@ -30,10 +32,34 @@ const spans: FixtureSpan[] = [
 // microsecond, F3 one span earlier. More ties than one index chunk holds.
 const BURST_US = T0 + 50n * SECOND;
 for (let i = 0; i < 250; i++) {
-  spans.push({ traceId: trace(0xf1), spanId: spanId(1000 + i), name: "burst", startUs: BURST_US, durationNs: 1n, service: "fanout", resourceId: "14" });
+  spans.push({
+    traceId: trace(0xf1),
+    spanId: spanId(1000 + i),
+    name: "burst",
+    startUs: BURST_US,
+    durationNs: 1n,
+    service: "fanout",
+    resourceId: "14",
+  });
 }
-spans.push({ traceId: trace(0xf2), spanId: spanId(2000), name: "burst", startUs: BURST_US, durationNs: 1n, service: "fanout", resourceId: "14" });
-spans.push({ traceId: trace(0xf3), spanId: spanId(2001), name: "burst", startUs: BURST_US - SECOND, durationNs: 1n, service: "fanout", resourceId: "14" });
+spans.push({
+  traceId: trace(0xf2),
+  spanId: spanId(2000),
+  name: "burst",
+  startUs: BURST_US,
+  durationNs: 1n,
+  service: "fanout",
+  resourceId: "14",
+});
+spans.push({
+  traceId: trace(0xf3),
+  spanId: spanId(2001),
+  name: "burst",
+  startUs: BURST_US - SECOND,
+  durationNs: 1n,
+  service: "fanout",
+  resourceId: "14",
+});
 
 let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
 
@@ -130,6 +156,8 @@ describe("searchTraces", () => {
     await expect(searchTraces({ service: "", ...window })).rejects.toThrow();
     await expect(searchTraces({ service: "web", startUs: 10n, endUs: 5n })).rejects.toThrow(/startUs/);
     await expect(searchTraces({ service: "web", ...window, limit: 1501 })).rejects.toThrow();
-    await expect(searchTraces({ service: "web", ...window, minDurationNs: 5n, maxDurationNs: 1n })).rejects.toThrow(/maxDuration/);
+    await expect(searchTraces({ service: "web", ...window, minDurationNs: 5n, maxDurationNs: 1n })).rejects.toThrow(
+      /maxDuration/,
+    );
   });
 });

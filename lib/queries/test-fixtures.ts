@@ -33,11 +33,18 @@ export type FixtureSpan = {
 
 /** Creates the hourly partitions (lib/db/partitions) covering these start times (µs). */
 export async function createSpanPartitions(pool: pg.Pool, startTimesUs: Iterable<bigint>): Promise<void> {
-  await ensureSpanPartitions(pool, [...startTimesUs].map((us) => Number(us / 1000n)));
+  await ensureSpanPartitions(
+    pool,
+    [...startTimesUs].map((us) => Number(us / 1000n)),
+  );
 }
 
 export async function insertResource(pool: pg.Pool, id: string, serviceName: string, attributes: Attributes): Promise<void> {
-  await pool.query(`INSERT INTO resources (id, service_name, attributes) VALUES ($1, $2, $3)`, [id, serviceName, JSON.stringify(attributes)]);
+  await pool.query(`INSERT INTO resources (id, service_name, attributes) VALUES ($1, $2, $3)`, [
+    id,
+    serviceName,
+    JSON.stringify(attributes),
+  ]);
 }
 
 export async function insertScope(pool: pg.Pool, id: string, name: string, version?: string): Promise<void> {
@@ -52,7 +59,9 @@ export async function insertSpans(pool: pg.Pool, spans: readonly FixtureSpan[]):
   );
   for (const span of spans) {
     const json = (value: object | undefined) =>
-      value === undefined || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) ? null : JSON.stringify(value);
+      value === undefined || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)
+        ? null
+        : JSON.stringify(value);
     await pool.query(
       `INSERT INTO spans (start_time, duration_ns, resource_id, scope_id, trace_id, kind, status_code, flags,
                           dropped_attributes_count, span_id, parent_span_id, service_name, name,
@@ -83,7 +92,13 @@ export async function insertSpans(pool: pg.Pool, spans: readonly FixtureSpan[]):
   }
 }
 
-export async function insertService(pool: pg.Pool, name: string, spanCount: number, firstSeen: string, lastSeen: string): Promise<void> {
+export async function insertService(
+  pool: pg.Pool,
+  name: string,
+  spanCount: number,
+  firstSeen: string,
+  lastSeen: string,
+): Promise<void> {
   await pool.query(`INSERT INTO services (name, first_seen, last_seen, span_count) VALUES ($1, $2, $3, $4)`, [
     name,
     firstSeen,
@@ -93,7 +108,11 @@ export async function insertService(pool: pg.Pool, name: string, spanCount: numb
 }
 
 export async function insertOperation(pool: pg.Pool, service: string, name: string, spanKind: number): Promise<void> {
-  await pool.query(`INSERT INTO operations (service_name, name, span_kind, last_seen) VALUES ($1, $2, $3, now())`, [service, name, spanKind]);
+  await pool.query(`INSERT INTO operations (service_name, name, span_kind, last_seen) VALUES ($1, $2, $3, now())`, [
+    service,
+    name,
+    spanKind,
+  ]);
 }
 
 /**

@@ -27,7 +27,11 @@ export function formatFields(fields: LogFields | undefined): string {
   return out;
 }
 
-export function createLogger(options: { level: LogLevel; name?: string; write?: (level: LogLevel, line: string) => void }): Logger {
+export function createLogger(options: {
+  level: LogLevel;
+  name?: string;
+  write?: (level: LogLevel, line: string) => void;
+}): Logger {
   const threshold = LEVEL_RANK[options.level];
   const prefix = options.name ? `[${options.name}] ` : "";
   const write =

@@ -111,7 +111,11 @@ describe("startServer, role all (without Next.js)", () => {
     const response = await fetch(`${handle.urls.web}/api/traces/abc`);
     expect(response.status).toBe(404);
     // OTLP's own 404 is a google.rpc.Status, not the page handler's text.
-    const otlp404 = await fetch(`${handle.urls.web}/v1/logs`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const otlp404 = await fetch(`${handle.urls.web}/v1/logs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(otlp404.status).toBe(404);
     expect(otlp404.headers.get("content-type")).toBe("application/json");
   });
@@ -189,7 +193,9 @@ describe("startServer with a port taken", () => {
       );
       expect(error).toBeInstanceOf(PortInUseError);
       const message = (error as PortInUseError).message;
-      expect(message).toBe(`${label} port ${blocker.port} is already in use; stop the other process or set ${envVar} to a free port`);
+      expect(message).toBe(
+        `${label} port ${blocker.port} is already in use; stop the other process or set ${envVar} to a free port`,
+      );
       for (const [name, port] of Object.entries(ports)) {
         if (name !== which) expect(await isListening(port)).toBe(false);
       }
@@ -206,7 +212,11 @@ describe("lib/server/main.ts as a process", () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   });
 
-  function runMain(extraEnv: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  function runMain(extraEnv: Record<string, string>): {
+    child: ChildProcess;
+    output: () => string;
+    exited: Promise<number | null>;
+  } {
     const env: NodeJS.ProcessEnv = {
       NODE_ENV: "production",
       PATH: process.env.PATH,
@@ -218,7 +228,10 @@ describe("lib/server/main.ts as a process", () => {
       BREAKWATER_MAINTENANCE_INTERVAL_S: "3600",
       ...extraEnv,
     };
-    const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/.bin/tsx"), "lib/server/main.ts"], { cwd: repoRoot, env });
+    const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/.bin/tsx"), "lib/server/main.ts"], {
+      cwd: repoRoot,
+      env,
+    });
     children.push(child);
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -293,37 +306,40 @@ function nextDevLockHolder(): number | undefined {
 
 const lockHolder = nextDevLockHolder();
 
-describe.skipIf(lockHolder !== undefined)(`startServer with Next.js (dev)${lockHolder ? ` — skipped: next dev pid ${lockHolder} holds the lock` : ""}`, () => {
-  let handle: ServerHandle;
-  let previousDatabaseUrl: string | undefined;
+describe.skipIf(lockHolder !== undefined)(
+  `startServer with Next.js (dev)${lockHolder ? ` — skipped: next dev pid ${lockHolder} holds the lock` : ""}`,
+  () => {
+    let handle: ServerHandle;
+    let previousDatabaseUrl: string | undefined;
 
-  beforeAll(async () => {
-    // Route handlers build their pool from DATABASE_URL (getEnv → getPool): this file's schema.
-    previousDatabaseUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = db.url;
-    resetEnvForTests();
-    handle = await startServer(baseOptions({ role: "all", next: true, dev: true, maintenance: false }));
-  }, 120_000);
+    beforeAll(async () => {
+      // Route handlers build their pool from DATABASE_URL (getEnv → getPool): this file's schema.
+      previousDatabaseUrl = process.env.DATABASE_URL;
+      process.env.DATABASE_URL = db.url;
+      resetEnvForTests();
+      handle = await startServer(baseOptions({ role: "all", next: true, dev: true, maintenance: false }));
+    }, 120_000);
 
-  afterAll(async () => {
-    await handle?.close();
-    await closeDb();
-    process.env.DATABASE_URL = previousDatabaseUrl;
-    resetEnvForTests();
-  });
+    afterAll(async () => {
+      await handle?.close();
+      await closeDb();
+      process.env.DATABASE_URL = previousDatabaseUrl;
+      resetEnvForTests();
+    });
 
-  it("answers /v1/traces before Next.js and serves the Jaeger API route through Next.js", { timeout: 120_000 }, async () => {
-    const span = makeSpan({ name: "GET /via-next" });
-    expect(await postSpans(handle.urls.web ?? "", protobufBody([span]))).toBe(200);
+    it("answers /v1/traces before Next.js and serves the Jaeger API route through Next.js", { timeout: 120_000 }, async () => {
+      const span = makeSpan({ name: "GET /via-next" });
+      expect(await postSpans(handle.urls.web ?? "", protobufBody([span]))).toBe(200);
 
-    const response = await fetch(`${handle.urls.web}/api/traces/${span.traceId}`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { data: { traceID: string; spans: { spanID: string; operationName: string }[] }[] };
-    expect(body.data).toHaveLength(1);
-    expect(body.data[0].traceID).toBe(span.traceId);
-    expect(body.data[0].spans.map((s) => [s.spanID, s.operationName])).toEqual([[span.spanId, "GET /via-next"]]);
+      const response = await fetch(`${handle.urls.web}/api/traces/${span.traceId}`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: { traceID: string; spans: { spanID: string; operationName: string }[] }[] };
+      expect(body.data).toHaveLength(1);
+      expect(body.data[0].traceID).toBe(span.traceId);
+      expect(body.data[0].spans.map((s) => [s.spanID, s.operationName])).toEqual([[span.spanId, "GET /via-next"]]);
 
-    const invalid = await fetch(`${handle.urls.web}/api/traces/not-a-trace-id`);
-    expect(invalid.status).toBe(400);
-  });
-});
+      const invalid = await fetch(`${handle.urls.web}/api/traces/not-a-trace-id`);
+      expect(invalid.status).toBe(400);
+    });
+  },
+);

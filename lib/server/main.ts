@@ -207,7 +207,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
 
       otlpHandler = createOtlpHttpHandler({ writer: spanWriter, env, log });
       const otlpServer = http.createServer(otlpHandler);
-      ports.otlpHttp = await listen(otlpServer, host, options.ports?.otlpHttp ?? env.BREAKWATER_OTLP_HTTP_PORT, "OTLP/HTTP", "BREAKWATER_OTLP_HTTP_PORT");
+      ports.otlpHttp = await listen(
+        otlpServer,
+        host,
+        options.ports?.otlpHttp ?? env.BREAKWATER_OTLP_HTTP_PORT,
+        "OTLP/HTTP",
+        "BREAKWATER_OTLP_HTTP_PORT",
+      );
       stops.push(() => closeHttpServer(otlpServer, graceMs));
       urls.otlpHttp = `http://${displayHost(host)}:${ports.otlpHttp}`;
 
@@ -216,7 +222,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       try {
         grpcReceiver = await startOtlpGrpcReceiver({ writer: spanWriter, env, log }, { host, port: grpcPort });
       } catch (error) {
-        if (error instanceof GrpcBindError && error.isAddressInUse) throw new PortInUseError(grpcPort, "BREAKWATER_OTLP_GRPC_PORT", "OTLP/gRPC");
+        if (error instanceof GrpcBindError && error.isAddressInUse)
+          throw new PortInUseError(grpcPort, "BREAKWATER_OTLP_GRPC_PORT", "OTLP/gRPC");
         throw error;
       }
       stops.push(() => grpcReceiver.close(graceMs));
@@ -230,7 +237,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       let nextHandler: http.RequestListener = notFound;
       if (useNext) {
         const { default: createNext } = await import("next");
-        const app = createNext({ dev: options.dev ?? false, dir: options.dir ?? repoRoot, hostname: host, httpServer: webServer });
+        const app = createNext({
+          dev: options.dev ?? false,
+          dir: options.dir ?? repoRoot,
+          hostname: host,
+          httpServer: webServer,
+        });
         await app.prepare();
         stops.push(() => app.close());
         const handle = app.getRequestHandler();
@@ -328,7 +340,9 @@ async function main(argv: string[]): Promise<void> {
     handle.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`breakwater: error while shutting down: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `breakwater: error while shutting down: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );

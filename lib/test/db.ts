@@ -37,7 +37,10 @@ export type TestDatabase = {
 /** Base URL of the test server, without any schema. */
 export function getTestServerUrl(): string {
   const url = inject("testDatabaseUrl");
-  if (!url) throw new Error("No test database: run integration tests through vitest (project `integration`), whose global setup provides one");
+  if (!url)
+    throw new Error(
+      "No test database: run integration tests through vitest (project `integration`), whose global setup provides one",
+    );
   return parseDatabaseUrl(url).connectionString;
 }
 

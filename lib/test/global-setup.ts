@@ -24,7 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await chmod(dataRoot, 0o755);
   const started = Date.now();
   const server = await startEmbeddedPostgres({ dataDir: path.join(dataRoot, "postgres"), port: 0, database: "test" });
-  console.log(`[global-setup] embedded PostgreSQL ready in ${Date.now() - started} ms at ${server.url.replace(/:[^:@/]*@/, ":***@")}`);
+  console.log(
+    `[global-setup] embedded PostgreSQL ready in ${Date.now() - started} ms at ${server.url.replace(/:[^:@/]*@/, ":***@")}`,
+  );
   project.provide("testDatabaseUrl", server.url);
   // Test code that uses getPool()/getEnv() reads DATABASE_URL; workers inherit this.
   process.env.DATABASE_URL = server.url;

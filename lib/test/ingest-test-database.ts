@@ -2,7 +2,7 @@
  * Shared set-up for the span write path's integration tests: one migrated schema per test
  * file, with the span and catalogue tables emptied before each test.
  *
- *   const getDb = useIngestTestDatabase();
+ *   const getDb = setupIngestTestDatabase();
  *   it("…", async () => { const db = getDb(); … expect(await countSpans(db.pool)).toBe(3); });
  */
 import type pg from "pg";
@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from "./db";
 export const INGEST_TABLES = "spans, resources, scopes, services, operations";
 
 /** Registers beforeAll/afterAll/beforeEach hooks; call at the top level of a test file. */
-export function useIngestTestDatabase(): () => TestDatabase {
+export function setupIngestTestDatabase(): () => TestDatabase {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -189,7 +189,14 @@ async function readActual(pool: pg.Pool, schema: string) {
       ORDER BY c.relname, a.attnum`,
     [schema],
   );
-  const indexes = await pool.query<{ table: string; name: string; primary: boolean; unique: boolean; method: string; columns: string[] }>(
+  const indexes = await pool.query<{
+    table: string;
+    name: string;
+    primary: boolean;
+    unique: boolean;
+    method: string;
+    columns: string[];
+  }>(
     `SELECT t.relname AS table, ic.relname AS name, x.indisprimary AS primary, x.indisunique AS unique, am.amname AS method,
             ARRAY(
               SELECT CASE WHEN k.attnum = 0 THEN '(expression)' ELSE a.attname END
@@ -271,13 +278,17 @@ export async function diffSchema(pool: pg.Pool, schema: string, datamodel?: Data
       const type = expectedColumnType(field, enumDbNames);
       if (column.type !== type) diffs.push(`column ${where}: type is ${column.type}, schema says ${type}`);
       if (column.notNull !== field.isRequired) {
-        diffs.push(`column ${where}: is ${column.notNull ? "NOT NULL" : "nullable"}, schema says ${field.isRequired ? "required" : "optional"}`);
+        diffs.push(
+          `column ${where}: is ${column.notNull ? "NOT NULL" : "nullable"}, schema says ${field.isRequired ? "required" : "optional"}`,
+        );
       }
       const def = expectedDefault(field, enumDbNames);
       if (def === undefined) {
-        if (column.default !== null) diffs.push(`column ${where}: has default ${column.default}, schema declares none in the database`);
+        if (column.default !== null)
+          diffs.push(`column ${where}: has default ${column.default}, schema declares none in the database`);
       } else if (typeof def === "object") {
-        if (column.default === null) diffs.push(`column ${where}: has no default, schema declares one (${JSON.stringify(field.default)})`);
+        if (column.default === null)
+          diffs.push(`column ${where}: has no default, schema declares one (${JSON.stringify(field.default)})`);
       } else if (column.default === null) {
         diffs.push(`column ${where}: has no default, schema says ${def}`);
       } else if (column.default !== def) {
@@ -319,7 +330,8 @@ export async function diffSchema(pool: pg.Pool, schema: string, datamodel?: Data
     const values = e.values.map((v) => v.dbName ?? v.name);
     const found = actualEnums.get(name);
     if (!found) diffs.push(`enum ${name} is missing`);
-    else if (found.join(",") !== values.join(",")) diffs.push(`enum ${name} has values [${found.join(", ")}], schema says [${values.join(", ")}]`);
+    else if (found.join(",") !== values.join(","))
+      diffs.push(`enum ${name} has values [${found.join(", ")}], schema says [${values.join(", ")}]`);
     actualEnums.delete(name);
   }
   for (const name of actualEnums.keys()) diffs.push(`enum ${name} exists but the schema does not declare it`);

@@ -77,6 +77,9 @@ describe("buildSetupSnippets", () => {
       .replace("'$(date +%s)000000000'", "1763754843000000000")
       .replace("'$(date +%s)500000000'", "1763754843500000000");
     const parsed = JSON.parse(expanded) as { resourceSpans: { scopeSpans: { spans: { name: string; traceId: string }[] }[] }[] };
-    expect(parsed.resourceSpans[0].scopeSpans[0].spans[0]).toMatchObject({ name: "hello", traceId: "0af7651916cd43dd8448eb211c80319c" });
+    expect(parsed.resourceSpans[0].scopeSpans[0].spans[0]).toMatchObject({
+      name: "hello",
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+    });
   });
 });

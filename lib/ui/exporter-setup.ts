@@ -73,14 +73,20 @@ export function buildSetupSnippets(info: ServerInfo): SetupSnippet[] {
       label: "SDK · HTTP",
       description: "Any OpenTelemetry SDK or zero-code agent. HTTP/protobuf is the default protocol of most SDKs.",
       language: "shell",
-      code: sdkEnv([`OTEL_EXPORTER_OTLP_ENDPOINT=http://${info.host}:${info.otlpHttpPort}`, "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"], info),
+      code: sdkEnv(
+        [`OTEL_EXPORTER_OTLP_ENDPOINT=http://${info.host}:${info.otlpHttpPort}`, "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"],
+        info,
+      ),
     },
     {
       id: "sdk-grpc",
       label: "SDK · gRPC",
       description: "The same SDK settings over OTLP/gRPC.",
       language: "shell",
-      code: sdkEnv([`OTEL_EXPORTER_OTLP_ENDPOINT=http://${info.host}:${info.otlpGrpcPort}`, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc"], info),
+      code: sdkEnv(
+        [`OTEL_EXPORTER_OTLP_ENDPOINT=http://${info.host}:${info.otlpGrpcPort}`, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc"],
+        info,
+      ),
     },
     {
       id: "web-port",
@@ -89,7 +95,10 @@ export function buildSetupSnippets(info: ServerInfo): SetupSnippet[] {
         "When only the web port is reachable (one port through a proxy or firewall): a traces-specific endpoint is used as is, so it carries the /v1/traces path.",
       language: "shell",
       code: sdkEnv(
-        [`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://${info.host}:${info.webPort}/v1/traces`, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf"],
+        [
+          `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://${info.host}:${info.webPort}/v1/traces`,
+          "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf",
+        ],
         info,
       ),
     },

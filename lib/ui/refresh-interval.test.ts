@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_REFRESH_INTERVAL_MS,
-  formatRefreshInterval,
-  parseRefreshParam,
-  serializeRefreshParam,
-} from "./refresh-interval";
+import { DEFAULT_REFRESH_INTERVAL_MS, formatRefreshInterval, parseRefreshParam, serializeRefreshParam } from "./refresh-interval";
 
 describe("parseRefreshParam", () => {
   it("is live at the default interval when the parameter is absent or unreadable", () => {

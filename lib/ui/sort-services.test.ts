@@ -29,12 +29,25 @@ describe("sortServices", () => {
   });
 
   it("sorts by last and first seen as instants", () => {
-    expect(names(sortServices(services, { key: "lastSeen", direction: "desc" }))).toEqual(["Cart", "checkout", "svc-10", "svc-2"]);
-    expect(names(sortServices(services, { key: "firstSeen", direction: "asc" }))).toEqual(["svc-2", "svc-10", "checkout", "Cart"]);
+    expect(names(sortServices(services, { key: "lastSeen", direction: "desc" }))).toEqual([
+      "Cart",
+      "checkout",
+      "svc-10",
+      "svc-2",
+    ]);
+    expect(names(sortServices(services, { key: "firstSeen", direction: "asc" }))).toEqual([
+      "svc-2",
+      "svc-10",
+      "checkout",
+      "Cart",
+    ]);
   });
 
   it("compares timestamps with different offsets by instant, not text", () => {
-    const list = [svc("a", 1, "2026-11-21T10:00:00+02:00", "2026-11-21T10:00:00+02:00"), svc("b", 1, "2026-11-21T09:00:00Z", "2026-11-21T09:00:00Z")];
+    const list = [
+      svc("a", 1, "2026-11-21T10:00:00+02:00", "2026-11-21T10:00:00+02:00"),
+      svc("b", 1, "2026-11-21T09:00:00Z", "2026-11-21T09:00:00Z"),
+    ];
     expect(names(sortServices(list, { key: "lastSeen", direction: "desc" }))).toEqual(["b", "a"]);
   });
 

@@ -34,5 +34,7 @@ const compareBy: Record<ServiceSortKey, Comparator> = {
 export function sortServices<T extends ServiceSummary>(services: readonly T[], sort: ServiceSort): T[] {
   const sign = sort.direction === "asc" ? 1 : -1;
   const primary = compareBy[sort.key];
-  return [...services].sort((a, b) => sign * primary(a, b) || compareBy.name(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...services].sort(
+    (a, b) => sign * primary(a, b) || compareBy.name(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }

@@ -14,7 +14,10 @@ export default function ServicesPage() {
         summary="A page per service: how much traffic it serves, how often it fails and how fast it answers."
         dataSource="Built from the per-minute service rollups written alongside every span batch, plus instance heartbeats."
         features={[
-          { title: "RED charts", detail: "Requests per second, error rate and p50/p95/p99 latency over time, with a selectable window." },
+          {
+            title: "RED charts",
+            detail: "Requests per second, error rate and p50/p95/p99 latency over time, with a selectable window.",
+          },
           { title: "Operations", detail: "Each endpoint or span name with its own call count, errors and latency." },
           { title: "Instances", detail: "Registered instances with version, address, health and time of the last heartbeat." },
           { title: "Dependencies", detail: "Upstream callers and downstream callees with the health of each edge." },

@@ -15,9 +15,18 @@ export default function TopologyPage() {
         dataSource="Built from CLIENT→SERVER span pairs, rolled up per minute; no extra instrumentation needed."
         features={[
           { title: "Service graph", detail: "Every instrumented service as a node, each caller→callee pair as an edge." },
-          { title: "Red metrics on edges", detail: "Request rate, error rate and p50/p95/p99 latency for every edge, over the selected window." },
-          { title: "Uninstrumented dependencies", detail: "Databases and external hosts seen only from client spans (db.system, server.address) as virtual nodes." },
-          { title: "Hot spots", detail: "Edges colored by error rate and latency so a failing dependency stands out at a glance." },
+          {
+            title: "Red metrics on edges",
+            detail: "Request rate, error rate and p50/p95/p99 latency for every edge, over the selected window.",
+          },
+          {
+            title: "Uninstrumented dependencies",
+            detail: "Databases and external hosts seen only from client spans (db.system, server.address) as virtual nodes.",
+          },
+          {
+            title: "Hot spots",
+            detail: "Edges colored by error rate and latency so a failing dependency stands out at a glance.",
+          },
         ]}
       />
     </>

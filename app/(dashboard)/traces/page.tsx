@@ -14,9 +14,15 @@ export default function TracesPage() {
         summary="Search stored traces and open any one as a waterfall of its spans."
         dataSource="Reads the raw spans kept for the retention window (48 hours by default)."
         features={[
-          { title: "Search", detail: "Filter by service, operation, duration, status and attributes such as the chosen backend or breaker state." },
+          {
+            title: "Search",
+            detail: "Filter by service, operation, duration, status and attributes such as the chosen backend or breaker state.",
+          },
           { title: "Waterfall view", detail: "Every span of a trace on a time axis, with its attributes, events and links." },
-          { title: "Errors first", detail: "Failed spans and their status messages highlighted, so the cause is one click away." },
+          {
+            title: "Errors first",
+            detail: "Failed spans and their status messages highlighted, so the cause is one click away.",
+          },
           { title: "Jaeger compatible", detail: "The same traces through a Jaeger-style API, for Grafana's Jaeger data source." },
         ]}
       />

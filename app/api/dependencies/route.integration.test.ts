@@ -13,8 +13,25 @@ beforeAll(async () => {
   db = await useTestDatabaseForQueries();
   await insertResource(db.pool, "1", "any", {});
   await insertSpans(db.pool, [
-    { traceId: TRACE, spanId: "0000000000000001", name: "GET /", startUs: T0_US + 1_000_000n, durationNs: 1n, service: "web", resourceId: "1" },
-    { traceId: TRACE, spanId: "0000000000000002", parentSpanId: "0000000000000001", name: "q", startUs: T0_US + 1_000_001n, durationNs: 1n, service: "db", resourceId: "1" },
+    {
+      traceId: TRACE,
+      spanId: "0000000000000001",
+      name: "GET /",
+      startUs: T0_US + 1_000_000n,
+      durationNs: 1n,
+      service: "web",
+      resourceId: "1",
+    },
+    {
+      traceId: TRACE,
+      spanId: "0000000000000002",
+      parentSpanId: "0000000000000001",
+      name: "q",
+      startUs: T0_US + 1_000_001n,
+      durationNs: 1n,
+      service: "db",
+      resourceId: "1",
+    },
   ]);
 });
 

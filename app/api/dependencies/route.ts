@@ -11,7 +11,14 @@ const DEFAULT_LOOKBACK_MS = 24 * 3_600_000;
 
 const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value === "" ? undefined : value);
 const millis = (message: string) =>
-  z.preprocess(firstValue, z.string().regex(/^\d{1,15}$/, message).transform(Number).optional());
+  z.preprocess(
+    firstValue,
+    z
+      .string()
+      .regex(/^\d{1,15}$/, message)
+      .transform(Number)
+      .optional(),
+  );
 
 /**
  * Jaeger API: GET /api/dependencies?endTs=<ms>&lookback=<ms>[&service=] →

@@ -32,7 +32,9 @@ describe("Jaeger API with the database down", () => {
   });
 
   it("answers 503 through raw SQL (trace by id)", async () => {
-    const response = await getTrace(new Request("http://test/"), { params: Promise.resolve({ traceId: "0af7651916cd43dd8448eb211c80319c" }) });
+    const response = await getTrace(new Request("http://test/"), {
+      params: Promise.resolve({ traceId: "0af7651916cd43dd8448eb211c80319c" }),
+    });
     expect(response.status).toBe(503);
   });
 });

@@ -43,7 +43,9 @@ describe("GET /api/services/[service]/operations", () => {
   });
 
   it("works for names Next.js decoded from the path, and is empty for unknown services", async () => {
-    const slash = await listServiceOperations(new Request("http://test/"), { params: Promise.resolve({ service: "svc with/slash" }) });
+    const slash = await listServiceOperations(new Request("http://test/"), {
+      params: Promise.resolve({ service: "svc with/slash" }),
+    });
     expect((await slash.json()).data).toEqual(["op"]);
     const unknown = await listServiceOperations(new Request("http://test/"), { params: Promise.resolve({ service: "nobody" }) });
     expect(unknown.status).toBe(200);

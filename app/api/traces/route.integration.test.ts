@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JaegerEnvelope, JaegerTrace } from "@/lib/jaeger/types";
-import { insertResource, insertScope, insertSpans, type FixtureSpan, useTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
+import {
+  insertResource,
+  insertScope,
+  insertSpans,
+  type FixtureSpan,
+  useTestDatabaseForQueries,
+} from "@/lib/queries/test-fixtures";
 import { GET as getTrace } from "./[traceId]/route";
 import { GET as searchTraces } from "./route";
 
@@ -130,7 +136,13 @@ describe("GET /api/traces/[traceId]", () => {
   it("answers 404 in Jaeger's envelope for an unknown trace", async () => {
     const response = await getTrace(new Request("http://test/"), ctx("2af7651916cd43dd8448eb211c80319c"));
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code: 404, msg: "trace not found" }] });
+    expect(await response.json()).toEqual({
+      data: null,
+      total: 0,
+      limit: 0,
+      offset: 0,
+      errors: [{ code: 404, msg: "trace not found" }],
+    });
   });
 
   it("answers 400 in Jaeger's envelope for a malformed id", async () => {
@@ -164,7 +176,8 @@ describe("GET /api/traces", () => {
   });
 
   it("filters by operation, tags (JSON and tag=k:v), durations and limit", async () => {
-    const ids = async (query: string) => (await body<JaegerTrace[]>(await get(`service=web&${window}&${query}`))).data.map((t) => t.traceID);
+    const ids = async (query: string) =>
+      (await body<JaegerTrace[]>(await get(`service=web&${window}&${query}`))).data.map((t) => t.traceID);
     expect(await ids("operation=GET%20%2Fhome")).toEqual([TRACE_B]);
     expect(await ids(`tags=${encodeURIComponent('{"http.status_code":"500"}')}`)).toEqual([TRACE_A]);
     expect(await ids("tag=host.name:web-1&tag=http.status_code:200")).toEqual([TRACE_B]);
