@@ -68,7 +68,8 @@ function parseArgs(argv: string[]) {
     };
     if (arg === "--clients") {
       const list = (argv[++i] ?? "").split(",").map(Number);
-      if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--clients needs a count or a list like 8,16,32");
+      if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1))
+        throw new Error("--clients needs a count or a list like 8,16,32");
       options.clients = list;
     } else if (arg === "--shape") {
       const shape = argv[++i];
@@ -169,7 +170,11 @@ function heavySpan(n: number, service: number, position: number, traceId: Buffer
   const kind = position === 0 ? 2 : position % 2 === 1 ? 3 : 1;
   const attributes =
     kind === 1
-      ? [str("code.function", `handle${route.split("/")[2] ?? "root"}`), str("code.namespace", "shop.handlers"), int("app.items", n % 40)]
+      ? [
+          str("code.function", `handle${route.split("/")[2] ?? "root"}`),
+          str("code.namespace", "shop.handlers"),
+          int("app.items", n % 40),
+        ]
       : [
           str("http.request.method", n % 5 === 0 ? "POST" : "GET"),
           str("http.route", route),
@@ -185,7 +190,10 @@ function heavySpan(n: number, service: number, position: number, traceId: Buffer
         {
           timeUnixNano: (start + durationNs / 2n).toString(),
           name: "exception",
-          attributes: [str("exception.type", "UpstreamError"), str("exception.message", `upstream shop-service-${service} answered 503`)],
+          attributes: [
+            str("exception.type", "UpstreamError"),
+            str("exception.message", `upstream shop-service-${service} answered 503`),
+          ],
         },
       ]
     : n % 10 === 0
@@ -543,7 +551,12 @@ async function runSaturated(
 }
 
 /** Open loop at a fixed rate: requests leave on schedule whether or not earlier ones returned. */
-async function runPaced(port: number, templates: Template[], spansPerSecond: number, seconds: number): Promise<LoadResult & { late: number }> {
+async function runPaced(
+  port: number,
+  templates: Template[],
+  spansPerSecond: number,
+  seconds: number,
+): Promise<LoadResult & { late: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const result = { ...newLoadResult(), late: 0 };
   const intervalMs = (SPANS_PER_REQUEST / spansPerSecond) * 1000;
@@ -588,7 +601,10 @@ function buildCopyTemplate(templates: Template[], batchSpans: number, nowMs: num
   const micros: number[] = [];
   let bytes = 0;
   for (let t = 0; lines.length < batchSpans; t++) {
-    const batch = decodeTraceRequest(templates[t % templates.length].body, "protobuf", { maxAttributeValueLength: 16_384, nowMs });
+    const batch = decodeTraceRequest(templates[t % templates.length].body, "protobuf", {
+      maxAttributeValueLength: 16_384,
+      nowMs,
+    });
     for (const span of batch.spans) {
       if (lines.length >= batchSpans) break;
       const line = encodeSpanCopyRow(span);
@@ -834,7 +850,9 @@ async function main(): Promise<void> {
       const written = (await countRows(pool)) - spansBefore;
       // Over the whole phase (warm-up included): every span the server wrote in it.
       const serverCpuUsPerSpan =
-        cpuBefore === undefined || cpuAfter === undefined || written <= 0 ? Number.NaN : ((cpuAfter - cpuBefore) * 1000) / written;
+        cpuBefore === undefined || cpuAfter === undefined || written <= 0
+          ? Number.NaN
+          : ((cpuAfter - cpuBefore) * 1000) / written;
       saturatedRuns.push({ clients, result, serverCpuUsPerSpan });
     }
     console.log(`… paced (${shape}) at ${fmt(options.pacedRate)} spans/s for ${options.pacedSeconds} s`);
@@ -846,7 +864,9 @@ async function main(): Promise<void> {
     // 4. Storage for every shape, ours and naive on the same rows.
     const storage = [];
     for (let i = 0; i < SHAPES.length; i++) {
-      console.log(`… storage (${SHAPES[i]}): ${fmt(options.storageSpans)} spans through the writer into a past hour, VACUUM ANALYZE, compaction`);
+      console.log(
+        `… storage (${SHAPES[i]}): ${fmt(options.storageSpans)} spans through the writer into a past hour, VACUUM ANALYZE, compaction`,
+      );
       storage.push(await measureShapeStorage(baseUrl, storageSchemas[i], SHAPES[i], options.storageSpans, connections));
     }
 
@@ -857,20 +877,36 @@ async function main(): Promise<void> {
       rows.push(
         [`end-to-end OTLP/HTTP protobuf [${shape}], ${clients} clients`, `${fmt(e2eRate)} spans/s`, "≥ 25,000"],
         ["  requests (status × count)", statusSummary(result.statuses), ""],
-        ["  request latency p50 / p99", `${fmt(percentile(result.latenciesMs, 50), 1)} / ${fmt(percentile(result.latenciesMs, 99), 1)} ms`, ""],
+        [
+          "  request latency p50 / p99",
+          `${fmt(percentile(result.latenciesMs, 50), 1)} / ${fmt(percentile(result.latenciesMs, 99), 1)} ms`,
+          "",
+        ],
         [`  end-to-end ÷ raw COPY`, fmt(e2eRate / rawCopy.rowsPerSecond, 2), "≥ 0.60"],
         ["  server CPU per span (user + sys)", `${fmt(serverCpuUsPerSpan, 1)} µs`, ""],
       );
     }
     rows.push(
       [`raw COPY [${shape}], ${connections} connections`, `${fmt(rawCopy.rowsPerSecond)} spans/s`, ""],
-      [`paced ${fmt(options.pacedRate)} spans/s [${shape}]: achieved`, `${fmt(pacedAchieved)} spans/s (${statusSummary(paced.statuses)})`, ""],
-      ["  ack latency p50 / p99", `${fmt(percentile(paced.latenciesMs, 50), 1)} / ${fmt(percentile(paced.latenciesMs, 99), 1)} ms`, "p99 < 250 ms"],
+      [
+        `paced ${fmt(options.pacedRate)} spans/s [${shape}]: achieved`,
+        `${fmt(pacedAchieved)} spans/s (${statusSummary(paced.statuses)})`,
+        "",
+      ],
+      [
+        "  ack latency p50 / p99",
+        `${fmt(percentile(paced.latenciesMs, 50), 1)} / ${fmt(percentile(paced.latenciesMs, 99), 1)} ms`,
+        "p99 < 250 ms",
+      ],
       ["server peak RSS", peakRss === undefined ? "n/a" : `${fmt(peakRss / 1024 / 1024)} MiB`, ""],
     );
     for (const { shape: storedShape, ours, oursCompacted, naive } of storage) {
       rows.push(
-        [`bytes on disk per span [${storedShape}], as written`, `${fmt(ours.bytesPerSpan, 1)} (${fmt(ours.spans)} spans, ${fmt(ours.bytes / 1024 / 1024, 1)} MiB)`, "≤ 350"],
+        [
+          `bytes on disk per span [${storedShape}], as written`,
+          `${fmt(ours.bytesPerSpan, 1)} (${fmt(ours.spans)} spans, ${fmt(ours.bytes / 1024 / 1024, 1)} MiB)`,
+          "≤ 350",
+        ],
         [
           "  after compaction (steady state: closed hours)",
           `${fmt(oursCompacted.bytesPerSpan, 1)} (${fmt(oursCompacted.bytes / 1024 / 1024, 1)} MiB)`,

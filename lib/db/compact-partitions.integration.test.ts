@@ -26,12 +26,21 @@ async function insertSpans(db: TestDatabase, hourMs: number, count: number): Pro
 }
 
 async function comment(db: TestDatabase, table: string): Promise<string | null> {
-  const { rows } = await db.pool.query<{ comment: string | null }>("SELECT obj_description(to_regclass($1), 'pg_class') AS comment", [table]);
+  const { rows } = await db.pool.query<{ comment: string | null }>(
+    "SELECT obj_description(to_regclass($1), 'pg_class') AS comment",
+    [table],
+  );
   return rows[0].comment;
 }
 
 async function indexesOf(db: TestDatabase, table: string) {
-  const { rows } = await db.pool.query<{ name: string; valid: boolean; attached: boolean; bytes: string; options: string[] | null }>(
+  const { rows } = await db.pool.query<{
+    name: string;
+    valid: boolean;
+    attached: boolean;
+    bytes: string;
+    options: string[] | null;
+  }>(
     `SELECT ic.relname AS name, x.indisvalid AS valid, pg_relation_size(ic.oid) AS bytes, ic.reloptions AS options,
             EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = ic.oid) AS attached
        FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -96,7 +105,11 @@ describe("compactClosedPartitions", () => {
     const log: string[] = [];
 
     // At 19:10 the 18h partition closed only 10 minutes ago: only 17h qualifies.
-    const early = await compactClosedPartitions(db.pool, { nowMs: Date.UTC(2026, 10, 21, 19, 10), max: 5, log: (msg) => log.push(msg) });
+    const early = await compactClosedPartitions(db.pool, {
+      nowMs: Date.UTC(2026, 10, 21, 19, 10),
+      max: 5,
+      log: (msg) => log.push(msg),
+    });
     expect(early.compacted.map((p) => p.name)).toEqual(["spans_p2026112117"]);
     expect(early.droppedInvalidIndexes).toEqual([]);
     expect(log).toEqual([expect.stringMatching(/^compacted spans_p2026112117: indexes \d+ → \d+ bytes in \d+ ms$/)]);
@@ -135,7 +148,9 @@ describe("compactClosedPartitions", () => {
     expect(before.latest).toHaveLength(50);
     expect(before.trace.length).toBeGreaterThan(0);
     await expect(
-      db.pool.query("INSERT INTO spans SELECT * FROM spans WHERE start_time >= '2026-11-21 17:00Z' AND start_time < '2026-11-21 18:00Z' LIMIT 1"),
+      db.pool.query(
+        "INSERT INTO spans SELECT * FROM spans WHERE start_time >= '2026-11-21 17:00Z' AND start_time < '2026-11-21 18:00Z' LIMIT 1",
+      ),
     ).rejects.toThrow(/duplicate key value violates unique constraint/);
   });
 
@@ -166,11 +181,16 @@ describe("compactClosedPartitions", () => {
     await other.pool.query(`COMMENT ON TABLE spans_p2026112116 IS '${RETENTION_DROP_MARK}'`);
 
     const result = await compactClosedPartitions(other.pool, { nowMs: NOW + 30 * MINUTE });
-    expect(result).toEqual({ compacted: [expect.objectContaining({ name: "spans_p2026112117" })], droppedInvalidIndexes: ["spans_p2026112117_pkey_ccnew"] });
-    expect((await indexesOf(other, "spans_p2026112117")).map(({ name, valid, attached }) => ({ name, valid, attached }))).toEqual([
-      { name: "spans_p2026112117_pkey", valid: true, attached: true },
-      { name: "spans_p2026112117_service_name_start_time_idx", valid: true, attached: true },
-    ]);
+    expect(result).toEqual({
+      compacted: [expect.objectContaining({ name: "spans_p2026112117" })],
+      droppedInvalidIndexes: ["spans_p2026112117_pkey_ccnew"],
+    });
+    expect((await indexesOf(other, "spans_p2026112117")).map(({ name, valid, attached }) => ({ name, valid, attached }))).toEqual(
+      [
+        { name: "spans_p2026112117_pkey", valid: true, attached: true },
+        { name: "spans_p2026112117_service_name_start_time_idx", valid: true, attached: true },
+      ],
+    );
     expect(await comment(other, "spans_p2026112116")).toBe(RETENTION_DROP_MARK);
     const { rows } = await other.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM spans");
     expect(rows[0].n).toBe(1000);
@@ -187,6 +207,8 @@ describe("compactClosedPartitions", () => {
       await holder.query("SELECT pg_advisory_unlock_all()");
       holder.release();
     }
-    expect((await compactClosedPartitions(other.pool, { nowMs: NOW })).compacted.map((p) => p.name)).toEqual(["spans_p2026112117"]);
+    expect((await compactClosedPartitions(other.pool, { nowMs: NOW })).compacted.map((p) => p.name)).toEqual([
+      "spans_p2026112117",
+    ]);
   });
 });

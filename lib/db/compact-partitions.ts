@@ -96,7 +96,9 @@ export async function compactClosedPartitions(pool: pg.Pool, opts: CompactOption
     );
     const candidates = rows
       .map((row) => ({ name: row.name, startMs: parsePartitionName("spans", "hour", row.name) }))
-      .filter((p): p is { name: string; startMs: number } => p.startMs !== undefined && p.startMs + HOUR_MS <= nowMs - closedAfterMs)
+      .filter(
+        (p): p is { name: string; startMs: number } => p.startMs !== undefined && p.startMs + HOUR_MS <= nowMs - closedAfterMs,
+      )
       .sort((a, b) => b.startMs - a.startMs)
       .slice(0, max);
 
@@ -108,7 +110,9 @@ export async function compactClosedPartitions(pool: pg.Pool, opts: CompactOption
       const indexBytesBefore = await indexBytes(client, qualified);
       // SHARE UPDATE EXCLUSIVE on the index only; REINDEX CONCURRENTLY keeps the option.
       for (const index of await listIndexes(client, parent.schema, name)) {
-        await client.query(`ALTER INDEX ${quoteIdent(parent.schema)}.${quoteIdent(index)} SET (fillfactor = ${CLOSED_FILLFACTOR})`);
+        await client.query(
+          `ALTER INDEX ${quoteIdent(parent.schema)}.${quoteIdent(index)} SET (fillfactor = ${CLOSED_FILLFACTOR})`,
+        );
       }
       const started = performance.now();
       await client.query(`REINDEX TABLE CONCURRENTLY ${qualified}`);
@@ -127,7 +131,11 @@ export async function compactClosedPartitions(pool: pg.Pool, opts: CompactOption
     if (!failed) {
       await client
         .query("RESET lock_timeout; RESET statement_timeout")
-        .then(() => (lockKey === undefined ? undefined : client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [PARTITION_LOCK_KEY, lockKey])))
+        .then(() =>
+          lockKey === undefined
+            ? undefined
+            : client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [PARTITION_LOCK_KEY, lockKey]),
+        )
         .catch((error: Error) => (failed = error));
     }
     // A connection released with an error is destroyed, which also ends its advisory lock.

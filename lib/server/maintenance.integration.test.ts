@@ -37,7 +37,9 @@ describe("runMaintenancePass", () => {
     );
     // A span partition old enough for retention, so the pass really drops one first.
     await db.pool.query("CREATE TABLE spans_p2026111812 (LIKE spans)");
-    await db.pool.query("ALTER TABLE spans ATTACH PARTITION spans_p2026111812 FOR VALUES FROM ('2026-11-18 12:00Z') TO ('2026-11-18 13:00Z')");
+    await db.pool.query(
+      "ALTER TABLE spans ATTACH PARTITION spans_p2026111812 FOR VALUES FROM ('2026-11-18 12:00Z') TO ('2026-11-18 13:00Z')",
+    );
 
     const result = await runMaintenancePass(db.pool, env, NOW);
     expect(result.dropped).toEqual(["spans_p2026111812"]);
@@ -45,7 +47,9 @@ describe("runMaintenancePass", () => {
     // Only the current and upcoming hours exist: nothing closed to compact.
     expect(result.compacted).toEqual([]);
 
-    const services = await db.pool.query<{ name: string; span_count: string }>("SELECT name, span_count FROM services ORDER BY name");
+    const services = await db.pool.query<{ name: string; span_count: string }>(
+      "SELECT name, span_count FROM services ORDER BY name",
+    );
     expect(services.rows).toEqual([
       // Seen within the oldest kept hour: some of its spans may still be stored.
       { name: "edge", span_count: "1" },
@@ -71,7 +75,9 @@ describe("runMaintenancePass", () => {
         ["spans_p2026112118", "2026-11-21 18:00Z"],
       ]) {
         await other.pool.query(`CREATE TABLE ${name} (LIKE spans)`);
-        await other.pool.query(`ALTER TABLE spans ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO (timestamptz '${from}' + interval '1 hour')`);
+        await other.pool.query(
+          `ALTER TABLE spans ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO (timestamptz '${from}' + interval '1 hour')`,
+        );
       }
       const first = await runMaintenancePass(other.pool, env, NOW);
       expect(first.dropped).toEqual(["spans_p2026111812"]);
