@@ -54,7 +54,11 @@ describe("span partitions", () => {
     // Two pools' worth of callers at once: the pool itself and a checked-out client.
     const client = await db.pool.connect();
     try {
-      await Promise.all([ensureSpanPartitions(db.pool, hours), ensureSpanPartitions(client, hours), ensureSpanPartitions(db.pool, hours)]);
+      await Promise.all([
+        ensureSpanPartitions(db.pool, hours),
+        ensureSpanPartitions(client, hours),
+        ensureSpanPartitions(db.pool, hours),
+      ]);
     } finally {
       client.release();
     }
@@ -162,12 +166,26 @@ describe("retention", () => {
     // Room for the two newest data partitions (+ the empty future one) but not the third.
     const limit = size("spans_p2026112119") + size("spans_p2026112118") + size("spans_p2026112120") + 1;
 
-    const result = await runRetention(db.pool, { spanRetentionHours: 48, rollupRetentionDays: 30, spanStorageLimitBytes: limit, nowMs: NOW });
+    const result = await runRetention(db.pool, {
+      spanRetentionHours: 48,
+      rollupRetentionDays: 30,
+      spanStorageLimitBytes: limit,
+      nowMs: NOW,
+    });
     expect(result.dropped).toEqual(["spans_p2026112116", "spans_p2026112117"]);
-    expect((await spanPartitions(db)).map((p) => p.name)).toEqual(["spans_p2026112118", "spans_p2026112119", "spans_p2026112120"]);
+    expect((await spanPartitions(db)).map((p) => p.name)).toEqual([
+      "spans_p2026112118",
+      "spans_p2026112119",
+      "spans_p2026112120",
+    ]);
 
     // A cap smaller than the current hour alone: everything older goes, the current hour stays.
-    const tiny = await runRetention(db.pool, { spanRetentionHours: 48, rollupRetentionDays: 30, spanStorageLimitBytes: 1, nowMs: NOW });
+    const tiny = await runRetention(db.pool, {
+      spanRetentionHours: 48,
+      rollupRetentionDays: 30,
+      spanStorageLimitBytes: 1,
+      nowMs: NOW,
+    });
     expect(tiny.dropped).toEqual(["spans_p2026112118"]);
     expect((await spanPartitions(db)).map((p) => p.name)).toEqual(["spans_p2026112119", "spans_p2026112120"]);
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM spans");
@@ -268,7 +286,12 @@ describe("retention", () => {
       await holder.query("BEGIN");
       await holder.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [PARTITION_LOCK_KEY, `${db.schema}.spans`]);
       // The storage cap drops everything before the current hour: 17:00 goes.
-      const retention = runRetention(db.pool, { spanRetentionHours: 48, rollupRetentionDays: 30, spanStorageLimitBytes: 1, nowMs: NOW });
+      const retention = runRetention(db.pool, {
+        spanRetentionHours: 48,
+        rollupRetentionDays: 30,
+        spanStorageLimitBytes: 1,
+        nowMs: NOW,
+      });
       const settled = retention.then(
         () => undefined,
         (error: Error) => error,
@@ -314,7 +337,9 @@ describe("retention", () => {
     await insertSpans(db, Date.UTC(2026, 10, 21, 19), 3, "kept");
     await db.pool.query("ALTER TABLE spans DETACH PARTITION spans_p2026112119");
     forgetKnownPartitions();
-    await expect(ensureSpanPartitions(db.pool, [NOW])).rejects.toThrow(/spans_p2026112119 exists but is not a partition of "spans"/);
+    await expect(ensureSpanPartitions(db.pool, [NOW])).rejects.toThrow(
+      /spans_p2026112119 exists but is not a partition of "spans"/,
+    );
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM spans_p2026112119");
     expect(rows).toEqual([{ n: "3" }]);
     expect(await spanPartitions(db)).toEqual([]);
@@ -345,7 +370,11 @@ describe("missing partitions (another process dropped one this process has cache
 
     const client = await db.pool.connect();
     try {
-      const stream = client.query(copyFrom("COPY spans (start_time, duration_ns, resource_id, trace_id, kind, status_code, span_id, service_name, name) FROM STDIN"));
+      const stream = client.query(
+        copyFrom(
+          "COPY spans (start_time, duration_ns, resource_id, trace_id, kind, status_code, span_id, service_name, name) FROM STDIN",
+        ),
+      );
       const copyError = await new Promise<Error | undefined>((resolve) => {
         stream.on("error", resolve);
         stream.on("finish", () => resolve(undefined));

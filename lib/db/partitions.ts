@@ -91,7 +91,12 @@ export function parsePartitionName(table: string, unit: PartitionUnit, name: str
   const match = new RegExp(`^${table}_p(\\d{${digits}})$`).exec(name);
   if (!match) return undefined;
   const s = match[1];
-  const ms = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8)), unit === "hour" ? Number(s.slice(8, 10)) : 0);
+  const ms = Date.UTC(
+    Number(s.slice(0, 4)),
+    Number(s.slice(4, 6)) - 1,
+    Number(s.slice(6, 8)),
+    unit === "hour" ? Number(s.slice(8, 10)) : 0,
+  );
   return partitionName(table, unit, ms) === name ? ms : undefined;
 }
 
@@ -143,7 +148,12 @@ export function isMissingPartitionError(error: unknown): boolean {
  * any other table in the way is an error. Runs its own transaction on the connection, so a
  * PoolClient passed in must not be inside one.
  */
-export async function ensurePartitions(client: Queryable, table: string, unit: PartitionUnit, startsMs: Iterable<number>): Promise<void> {
+export async function ensurePartitions(
+  client: Queryable,
+  table: string,
+  unit: PartitionUnit,
+  startsMs: Iterable<number>,
+): Promise<void> {
   const cache = getCache(client);
   const wanted = new Map<string, number>();
   for (const startMs of startsMs) {
@@ -163,7 +173,9 @@ export async function ensurePartitions(client: Queryable, table: string, unit: P
     const parent = await resolveParent(connection, table);
     await connection.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [PARTITION_LOCK_KEY, `${parent.schema}.${table}`]);
     const existing = new Map((await listPartitions(connection, parent.oid)).map((p) => [p.name, p.detachPending]));
-    const standalone = new Map((await listStandaloneTables(connection, parent.schema, table)).map((t) => [t.name, t.markedForDrop]));
+    const standalone = new Map(
+      (await listStandaloneTables(connection, parent.schema, table)).map((t) => [t.name, t.markedForDrop]),
+    );
     const qualifiedParent = `${quoteIdent(parent.schema)}.${quoteIdent(table)}`;
     for (const [name, start] of wanted) {
       const detachPending = existing.get(name);
@@ -189,7 +201,9 @@ export async function ensurePartitions(client: Queryable, table: string, unit: P
       await connection.query(
         `CREATE TABLE ${qualified} (LIKE ${qualifiedParent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)`,
       );
-      await connection.query(`ALTER TABLE ${qualifiedParent} ATTACH PARTITION ${qualified} FOR VALUES FROM ('${from}') TO ('${to}')`);
+      await connection.query(
+        `ALTER TABLE ${qualifiedParent} ATTACH PARTITION ${qualified} FOR VALUES FROM ('${from}') TO ('${to}')`,
+      );
     }
     await connection.query("COMMIT");
   } catch (error) {
@@ -227,7 +241,8 @@ async function resolveParent(client: pg.PoolClient, table: string): Promise<{ oi
       WHERE c.oid = to_regclass($1) AND c.relkind = 'p'`,
     [quoteIdent(table)],
   );
-  if (rows.length === 0) throw new Error(`"${table}" is not a partitioned table in the current search_path (is the database migrated?)`);
+  if (rows.length === 0)
+    throw new Error(`"${table}" is not a partitioned table in the current search_path (is the database migrated?)`);
   return { oid: Number(rows[0].oid), schema: rows[0].schema };
 }
 
@@ -253,7 +268,11 @@ async function listPartitions(client: Queryable, parentOid: number): Promise<Par
  * Plain tables named like our partitions but not attached, and whether retention marked them
  * (a drop interrupted between DETACH and DROP). Unmarked ones are not ours to touch.
  */
-async function listStandaloneTables(client: Queryable, schema: string, table: string): Promise<{ name: string; markedForDrop: boolean }[]> {
+async function listStandaloneTables(
+  client: Queryable,
+  schema: string,
+  table: string,
+): Promise<{ name: string; markedForDrop: boolean }[]> {
   const { rows } = await client.query<{ name: string; marked: boolean }>(
     `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') IS NOT DISTINCT FROM $3 AS marked
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
