@@ -22,7 +22,8 @@ const allValues = (value: unknown) =>
 const text = z.preprocess(firstValue, z.string().optional());
 const list = z.preprocess(allValues, z.array(z.string()));
 
-const micros = z.preprocess(
+/** A query parameter holding microseconds since the epoch (Jaeger's `start`/`end`); the first of repeats. */
+export const micros = z.preprocess(
   firstValue,
   z
     .string()

@@ -2,22 +2,13 @@ import { z } from "zod";
 import { NotFoundError } from "@/lib/http/errors";
 import { createRouteHandler } from "@/lib/http/route-handler";
 import { jaegerErrorResponder, jaegerResponse } from "@/lib/jaeger/envelope";
+import { micros } from "@/lib/jaeger/parse-trace-query";
 import { toJaegerTrace } from "@/lib/jaeger/to-jaeger";
 import { normalizeTraceId } from "@/lib/jaeger/trace-id";
 import { getTraceById } from "@/lib/queries/get-trace";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
-
-const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value === "" ? undefined : value);
-const micros = z.preprocess(
-  firstValue,
-  z
-    .string()
-    .regex(/^\d{1,19}$/, "expected an integer number of microseconds since the epoch")
-    .transform((value) => BigInt(value))
-    .optional(),
-);
 
 /**
  * Jaeger API: one trace as `{data: [trace]}`; 400 for a malformed id, 404 (Jaeger envelope)
