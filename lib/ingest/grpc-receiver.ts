@@ -1,6 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
-import type { Env } from "@/lib/env";
 import { OtlpDecodeError } from "@/lib/otlp/decode";
 import type { SpanBatch } from "@/lib/otlp/model";
 import { encodeExportResponse } from "@/lib/otlp/response";
@@ -12,7 +11,7 @@ import {
   EARLY_REFUSAL_RETRY_AFTER_S,
   isWriterQueueFull,
   submitDecodedRequest,
-  type IngestWriter,
+  type OtlpReceiverDeps,
 } from "./ingest-trace-request";
 import { getSharedBodyBudget, type BodyBudget } from "./read-body";
 
@@ -31,20 +30,7 @@ import { getSharedBodyBudget, type BodyBudget } from "./read-body";
  * OTLP/HTTP) then counts the message from when grpc-js hands it over until it is decoded.
  */
 
-export type OtlpGrpcDeps = {
-  writer: IngestWriter;
-  env: Pick<
-    Env,
-    | "BREAKWATER_MAX_BODY_SIZE"
-    | "BREAKWATER_MAX_INFLIGHT_BODY_SIZE"
-    | "BREAKWATER_INGEST_TOKENS"
-    | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH"
-    | "BREAKWATER_SPAN_RETENTION_HOURS"
-  >;
-  log: Logger;
-  /** Default: the process-wide budget for BREAKWATER_MAX_INFLIGHT_BODY_SIZE (shared with OTLP/HTTP). */
-  bodyBudget?: BodyBudget;
-};
+export type OtlpGrpcDeps = OtlpReceiverDeps;
 
 /** RetryInfo delay when the body budget is full: messages are decoded within about a second. */
 const OVERLOADED_RETRY_AFTER_S = 1;

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { status as GrpcStatus } from "@grpc/grpc-js";
-import type { Env } from "@/lib/env";
 import { OtlpDecodeError } from "@/lib/otlp/decode";
 import type { SpanBatch } from "@/lib/otlp/model";
 import { encodeExportResponse, encodeRpcStatus } from "@/lib/otlp/response";
-import type { Logger } from "@/lib/server/logger";
 import { bearerChallenge, createIngestAuthorizer } from "./auth";
 import { DatabaseUnavailableError, QueueFullError } from "./errors";
 import {
@@ -12,9 +10,9 @@ import {
   EARLY_REFUSAL_RETRY_AFTER_S,
   isWriterQueueFull,
   submitDecodedRequest,
-  type IngestWriter,
+  type OtlpReceiverDeps,
 } from "./ingest-trace-request";
-import { BodyReadError, discardBody, getSharedBodyBudget, readBody, type BodyBudget } from "./read-body";
+import { BodyReadError, discardBody, getSharedBodyBudget, readBody } from "./read-body";
 
 /**
  * OTLP/HTTP receiver (OTLP spec, "OTLP/HTTP"): a plain node:http handler for POST /v1/traces,
@@ -31,20 +29,7 @@ import { BodyReadError, discardBody, getSharedBodyBudget, readBody, type BodyBud
 
 export type OtlpFormat = "protobuf" | "json";
 
-export type OtlpHttpDeps = {
-  writer: IngestWriter;
-  env: Pick<
-    Env,
-    | "BREAKWATER_MAX_BODY_SIZE"
-    | "BREAKWATER_MAX_INFLIGHT_BODY_SIZE"
-    | "BREAKWATER_INGEST_TOKENS"
-    | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH"
-    | "BREAKWATER_SPAN_RETENTION_HOURS"
-  >;
-  log: Logger;
-  /** Default: the process-wide budget for BREAKWATER_MAX_INFLIGHT_BODY_SIZE (shared with gRPC). */
-  bodyBudget?: BodyBudget;
-};
+export type OtlpHttpDeps = OtlpReceiverDeps;
 
 export type OtlpHttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 

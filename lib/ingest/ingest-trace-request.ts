@@ -1,6 +1,8 @@
 import type { Env } from "@/lib/env";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
 import type { SpanBatch } from "@/lib/otlp/model";
+import type { Logger } from "@/lib/server/logger";
+import type { BodyBudget } from "./read-body";
 import type { SpanWriter } from "./span-writer";
 
 /**
@@ -35,6 +37,22 @@ export function isWriterQueueFull(writer: Pick<SpanWriter, "stats" | "queueMaxSp
 export type IngestTraceDeps = {
   writer: SpanSubmitter;
   env: Pick<Env, "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH" | "BREAKWATER_SPAN_RETENTION_HOURS">;
+};
+
+/** What the OTLP/HTTP and OTLP/gRPC receivers are built from. */
+export type OtlpReceiverDeps = {
+  writer: IngestWriter;
+  env: Pick<
+    Env,
+    | "BREAKWATER_MAX_BODY_SIZE"
+    | "BREAKWATER_MAX_INFLIGHT_BODY_SIZE"
+    | "BREAKWATER_INGEST_TOKENS"
+    | "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH"
+    | "BREAKWATER_SPAN_RETENTION_HOURS"
+  >;
+  log: Logger;
+  /** Default: the process-wide budget for BREAKWATER_MAX_INFLIGHT_BODY_SIZE, shared by both receivers. */
+  bodyBudget?: BodyBudget;
 };
 
 const HOUR_MS = 3_600_000;
