@@ -1,4 +1,5 @@
-import type { NormalizedSpan } from "@/lib/otlp/model";
+import { type AttributeKeyDictionary, encodeAttributeKeys, encodeAttributesJson } from "@/lib/db/attribute-keys";
+import type { Attributes, NormalizedSpan, SpanEvent, SpanLink } from "@/lib/otlp/model";
 
 /**
  * PostgreSQL COPY text format for the `spans` table: one line per span, columns separated by
@@ -9,8 +10,13 @@ import type { NormalizedSpan } from "@/lib/otlp/model";
  * Storage choices made here (they keep rows small; readers must treat NULL as the default):
  * - empty attributes / events / links, empty status message and trace state → NULL;
  * - dropped_*_count of 0 → NULL;
- * - jsonb columns hold the model's JSON as is (attributes object, SpanEvent[], SpanLink[]).
+ * - jsonb columns hold the model's JSON (attributes object, SpanEvent[], SpanLink[]) with the
+ *   attribute keys of the span, its events and its links dictionary-encoded when a
+ *   KeyEncoding is given (lib/db/attribute-keys; the writer always gives one).
  */
+
+/** The dictionary to encode attribute keys with, and where keys it does not know are collected. */
+export type KeyEncoding = { dictionary: AttributeKeyDictionary; missing: Set<string> };
 
 /** Column order of every row `encodeSpanCopyRows` produces; use it in the COPY statement. */
 export const SPAN_COPY_COLUMNS = [
@@ -141,6 +147,29 @@ export function encodeJsonForCopy(value: unknown): string {
   return json.replaceAll("\\", "\\\\");
 }
 
+/** Span attributes as JSON text for COPY, keys encoded when `keys` is given. */
+function encodeAttributesForCopy(attributes: Attributes, keys: KeyEncoding | undefined): string {
+  if (keys === undefined) return encodeJsonForCopy(attributes);
+  const json = encodeAttributesJson(keys.dictionary, attributes, keys.missing);
+  if (json.indexOf("\\") === -1) return json;
+  if (JSON_UNSTORABLE_ESCAPE.test(json)) {
+    return encodeJsonForCopy(encodeAttributeKeys(keys.dictionary, attributes, keys.missing));
+  }
+  return json.replaceAll("\\", "\\\\");
+}
+
+/** Events or links as JSON text for COPY, the keys of their attributes encoded when `keys` is given. */
+function encodeNestedForCopy(items: readonly (SpanEvent | SpanLink)[], keys: KeyEncoding | undefined): string {
+  if (keys === undefined) return encodeJsonForCopy(items);
+  return encodeJsonForCopy(
+    items.map((item) =>
+      item.attributes === undefined
+        ? item
+        : { ...item, attributes: encodeAttributeKeys(keys.dictionary, item.attributes, keys.missing) },
+    ),
+  );
+}
+
 function hasKeys(value: object): boolean {
   for (const _ in value) return true;
   return false;
@@ -157,9 +186,9 @@ function optionalCount(value: number | undefined): string {
 /**
  * One span as a COPY text line, including the trailing newline. `startMicros` is
  * spanStartMicros(span.startTimeUnixNano) when the caller has it already (BigInt division
- * per span is not free).
+ * per span is not free). Without `keys`, attribute keys are written as they are (plain JSON).
  */
-export function encodeSpanCopyRow(span: NormalizedSpan, startMicros?: number): string {
+export function encodeSpanCopyRow(span: NormalizedSpan, startMicros?: number, keys?: KeyEncoding): string {
   const attributes = span.attributes;
   const events = span.events;
   const links = span.links;
@@ -200,11 +229,11 @@ export function encodeSpanCopyRow(span: NormalizedSpan, startMicros?: number): s
     "\t" +
     optionalText(span.traceState) +
     "\t" +
-    (attributes === undefined || !hasKeys(attributes) ? NULL : encodeJsonForCopy(attributes)) +
+    (attributes === undefined || !hasKeys(attributes) ? NULL : encodeAttributesForCopy(attributes, keys)) +
     "\t" +
-    (events === undefined || events.length === 0 ? NULL : encodeJsonForCopy(events)) +
+    (events === undefined || events.length === 0 ? NULL : encodeNestedForCopy(events, keys)) +
     "\t" +
-    (links === undefined || links.length === 0 ? NULL : encodeJsonForCopy(links)) +
+    (links === undefined || links.length === 0 ? NULL : encodeNestedForCopy(links, keys)) +
     "\n"
   );
 }
@@ -223,16 +252,18 @@ const DEFAULT_CHUNK_CHARS = 64 * 1024;
  * ready to stream. Converting a few megabytes of concatenated string in one Buffer.from
  * costs as much as encoding the rows (V8 flattens the whole rope first); 64 KiB pieces
  * convert at a fraction of that. `startMicros[i]`, when given, is spanStartMicros of spans[i].
+ * With `keys`, the chunks are only usable when `keys.missing` is still empty afterwards.
  */
 export function encodeSpanCopyChunks(
   spans: readonly NormalizedSpan[],
   chunkChars = DEFAULT_CHUNK_CHARS,
   startMicros?: Float64Array,
+  keys?: KeyEncoding,
 ): Buffer[] {
   const chunks: Buffer[] = [];
   let text = "";
   for (let i = 0; i < spans.length; i++) {
-    text += encodeSpanCopyRow(spans[i], startMicros?.[i]);
+    text += encodeSpanCopyRow(spans[i], startMicros?.[i], keys);
     if (text.length >= chunkChars) {
       chunks.push(Buffer.from(text, "utf8"));
       text = "";

@@ -6,6 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
 import { parseEnv } from "@/lib/env";
+import { loadTraceSpans } from "@/lib/queries/load-trace-spans";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
 import { createLogger, type Logger } from "@/lib/server/logger";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
@@ -212,8 +213,11 @@ describe("OTLP/HTTP receiver: accepted requests", () => {
     const reply = await request(small.port, { headers: JSON_TYPE, body: Buffer.from(body) });
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body.toString())).toEqual({});
-    const { rows } = await db.pool.query("SELECT name, attributes FROM spans WHERE trace_id = $1::uuid", [span.traceId]);
-    expect(rows).toEqual([{ name: "GET /things", attributes: { "http.request.method": "GET" } }]);
+    // Through the reader: stored attribute keys are dictionary ids.
+    const stored = await loadTraceSpans(db.pool, [span.traceId]);
+    expect(stored.map(({ name, attributes }) => ({ name, attributes }))).toEqual([
+      { name: "GET /things", attributes: { "http.request.method": "GET" } },
+    ]);
   });
 
   it("reports an all-zero trace id among valid spans as partial success and stores the valid ones", async () => {
@@ -259,8 +263,10 @@ describe("OTLP/HTTP receiver: accepted requests", () => {
     });
     const reply = await request(small.port, { headers: JSON_TYPE, body: jsonBody([span]) });
     expect(reply.status).toBe(200);
-    const { rows } = await db.pool.query("SELECT name, attributes FROM spans WHERE trace_id = $1::uuid", [span.traceId]);
-    expect(rows).toEqual([{ name: "name", attributes: { key: "value" } }]);
+    const stored = await loadTraceSpans(db.pool, [span.traceId]);
+    expect(stored.map(({ name, attributes }) => ({ name, attributes }))).toEqual([
+      { name: "name", attributes: { key: "value" } },
+    ]);
   });
 
   it("stores a 100 KB random span name and a 10 KB service.name capped at 1024 UTF-8 bytes (not a 500)", async () => {
@@ -305,11 +311,8 @@ describe("OTLP/HTTP receiver: accepted requests", () => {
     const span = makeSpan({ attributes: [{ key: "big", value: { stringValue: "x".repeat(MiB) } }] });
     const reply = await request(standard.port, { headers: PROTOBUF, body: protobufBody([span]) });
     expect(reply.status).toBe(200);
-    const { rows } = await db.pool.query<{ len: number }>(
-      "SELECT length(attributes->>'big')::int AS len FROM spans WHERE trace_id = $1::uuid",
-      [span.traceId],
-    );
-    expect(rows).toEqual([{ len: parseEnv({}).BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH }]);
+    const stored = await loadTraceSpans(db.pool, [span.traceId]);
+    expect(stored.map((s) => String(s.attributes.big).length)).toEqual([parseEnv({}).BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
+import { loadTraceSpans } from "@/lib/queries/load-trace-spans";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type SpanBatch } from "@/lib/otlp/model";
 import { countSpans, storedSpanIds, setupIngestTestDatabase } from "@/lib/test/ingest-test-database";
 import { startTcpProxy, type TcpProxy } from "@/lib/test/tcp-proxy";
@@ -58,10 +59,13 @@ describe("SpanWriter", () => {
       "SELECT (SELECT count(*)::int FROM resources) AS resources, (SELECT span_count::int FROM services) AS span_count",
     );
     expect(rows[0]).toEqual({ resources: 1, span_count: 1000 });
-    const sample = await db().pool.query("SELECT duration_ns::text AS d, attributes FROM spans WHERE span_id = $1", [
-      Buffer.from(request.spans[10].spanId, "hex"),
+    // Through the reader: stored attribute keys are dictionary ids.
+    const sample = (await loadTraceSpans(db().pool, [request.spans[10].traceId])).filter(
+      (span) => span.spanId === request.spans[10].spanId,
+    );
+    expect(sample.map((span) => ({ d: span.durationNs.toString(), attributes: span.attributes }))).toEqual([
+      { d: request.spans[10].durationNs.toString(), attributes: request.spans[10].attributes },
     ]);
-    expect(sample.rows).toEqual([{ d: request.spans[10].durationNs.toString(), attributes: request.spans[10].attributes }]);
     expect(writer.stats()).toMatchObject({ spansWritten: 1000, requestsWritten: 1, queuedSpans: 0 });
   });
 

@@ -326,7 +326,7 @@ export class SpanWriter {
   private async writeRequests(requests: PendingRequest[]): Promise<void> {
     try {
       // Encoded once, before a connection is taken, and reused by the retries.
-      const result = await this.writeWithRetries(prepareSpanBatch(mergeRequests(requests)));
+      const result = await this.writeWithRetries(prepareSpanBatch(mergeRequests(requests), this.cache));
       this.settleWritten(requests, result);
     } catch (error) {
       if (isDatabaseUnavailable(error) || isTemporaryWriteFailure(error)) {

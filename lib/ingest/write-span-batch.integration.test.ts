@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type ScopeRecord } from "@/lib/otlp/model";
 import { countSpans, setupIngestTestDatabase } from "@/lib/test/ingest-test-database";
+import { decodeAttributeKeys } from "@/lib/db/attribute-keys";
 import { partitionName } from "@/lib/db/partitions";
 import { CatalogCache, prepareSpanBatch, writeSpanBatch, type SpanBatchRows } from "./write-span-batch";
 
@@ -42,6 +43,12 @@ function batchOf(spans: NormalizedSpan[]): SpanBatchRows {
 }
 
 const db = setupIngestTestDatabase();
+
+/** id → key of the test schema's attribute key dictionary. */
+async function attributeKeyNames(): Promise<Map<number, string>> {
+  const { rows } = await db().pool.query<{ id: number; key: string }>("SELECT id, key FROM attribute_keys");
+  return new Map(rows.map((row) => [row.id, row.key]));
+}
 
 async function write(batch: SpanBatchRows, cache = new CatalogCache()) {
   const client = await db().pool.connect();
@@ -117,11 +124,23 @@ describe("writeSpanBatch", () => {
         name: span.name,
         status_message: span.statusMessage,
         trace_state: span.traceState,
-        attributes: span.attributes,
-        events: span.events,
-        links: span.links,
+        attributes: expect.any(Object),
+        events: expect.any(Array),
+        links: expect.any(Array),
       },
     ]);
+    // Attribute keys of the span and its events are stored as dictionary ids.
+    const stored = rows[0] as { attributes: Record<string, unknown>; events: { attributes?: Record<string, unknown> }[] };
+    expect(Object.keys(stored.attributes).every((key) => /^\d+$/.test(key))).toBe(true);
+    expect(Object.keys(stored.events[0].attributes ?? {})).toEqual([expect.stringMatching(/^\d+$/)]);
+    const names = await attributeKeyNames();
+    expect(decodeAttributeKeys(rows[0].attributes, names)).toEqual(span.attributes);
+    expect(
+      (rows[0].events as typeof span.events)!.map((e) =>
+        e.attributes === undefined ? e : { ...e, attributes: decodeAttributeKeys(e.attributes, names) },
+      ),
+    ).toEqual(span.events);
+    expect(rows[0].links).toEqual(span.links);
 
     const resources = await db().pool.query("SELECT id::text AS id, service_name, attributes, schema_url FROM resources");
     expect(resources.rows).toEqual([

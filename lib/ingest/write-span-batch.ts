@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import {
@@ -39,16 +40,21 @@ function errorCode(error: unknown): string | undefined {
  * Resource and scope ids this process has committed, so the steady state skips their
  * INSERT entirely. Entries expire (default 10 min) so a row removed by retention is written
  * again soon; the map is cleared if it ever grows past `maxEntries`.
- * One cache per database: ids known in one schema say nothing about another.
+ * One cache per database: ids known in one schema say nothing about another. It also holds
+ * that database's attribute key dictionary (keys → ids; they never expire).
  */
 export class CatalogCache {
   private readonly resources = new Map<string, number>();
   private readonly scopes = new Map<string, number>();
+  readonly attributeKeys: AttributeKeyDictionary;
 
   constructor(
     private readonly ttlMs = 10 * 60_000,
     private readonly maxEntries = 100_000,
-  ) {}
+    attributeKeys = new AttributeKeyDictionary(),
+  ) {
+    this.attributeKeys = attributeKeys;
+  }
 
   hasResource(id: string, nowMs: number): boolean {
     return isFresh(this.resources, id, nowMs);
@@ -76,7 +82,10 @@ function isFresh(map: Map<string, number>, id: string, nowMs: number): boolean {
   return expiresAt !== undefined && expiresAt > nowMs;
 }
 
-/** Used when the caller passes no cache; fine for a process that writes to one database. */
+/**
+ * Used when the caller passes no cache; only for a process that writes to one database (its
+ * attribute key ids would be wrong in another: pass a cache per database there).
+ */
 const processCatalogCache = new CatalogCache();
 
 function compareIds(a: { id: string }, b: { id: string }): number {
@@ -291,7 +300,14 @@ export type PreparedSpanBatch = {
   readonly rows: SpanBatchRows;
   readonly startMicros: Float64Array;
   readonly hourStartsMs: ReadonlySet<number>;
-  readonly copyChunks: readonly Buffer[];
+  /** The attribute key dictionary the rows are encoded with (that of the target database). */
+  readonly attributeKeys: AttributeKeyDictionary;
+  /**
+   * COPY text; undefined while the batch uses attribute keys the dictionary does not know
+   * yet (`unknownKeys`): the write resolves them first and then encodes (once).
+   */
+  copyChunks: readonly Buffer[] | undefined;
+  unknownKeys: ReadonlySet<string>;
   /** Catalogue totals when every span turns out new (the fast path). */
   readonly allNewCatalogues: Map<string, ServiceTotals>;
 };
@@ -299,9 +315,10 @@ export type PreparedSpanBatch = {
 /**
  * The CPU part of a write: COPY text and catalogue totals. Throws for a span that cannot be
  * encoded. The span writer does this before taking a connection, so the connection is not
- * held idle while a batch is encoded, and a retried batch is not encoded twice.
+ * held idle while a batch is encoded, and a retried batch is not encoded twice. `cache` must
+ * be the one the batch is then written with (its attribute key dictionary encodes the rows).
  */
-export function prepareSpanBatch(rows: SpanBatchRows): PreparedSpanBatch {
+export function prepareSpanBatch(rows: SpanBatchRows, cache: CatalogCache = processCatalogCache): PreparedSpanBatch {
   const { spans } = rows;
   const startMicros = new Float64Array(spans.length);
   const hourStartsMs = new Set<number>();
@@ -310,13 +327,41 @@ export function prepareSpanBatch(rows: SpanBatchRows): PreparedSpanBatch {
     startMicros[i] = micros;
     hourStartsMs.add(Math.floor(micros / HOUR_US) * HOUR_MS);
   }
-  return {
+  const prepared: PreparedSpanBatch = {
     rows,
     startMicros,
     hourStartsMs,
-    copyChunks: encodeSpanCopyChunks(spans, undefined, startMicros),
+    attributeKeys: cache.attributeKeys,
+    copyChunks: undefined,
+    unknownKeys: new Set(),
     allNewCatalogues: summarizeCatalogues(spans, startMicros, []),
   };
+  encodePrepared(prepared);
+  return prepared;
+}
+
+/** Encodes the COPY text; leaves it undefined (and lists the keys) when a key is not known yet. */
+function encodePrepared(prepared: PreparedSpanBatch): void {
+  const missing = new Set<string>();
+  const chunks = encodeSpanCopyChunks(prepared.rows.spans, undefined, prepared.startMicros, {
+    dictionary: prepared.attributeKeys,
+    missing,
+  });
+  prepared.copyChunks = missing.size === 0 ? chunks : undefined;
+  prepared.unknownKeys = missing;
+}
+
+/**
+ * The COPY text of a prepared batch, resolving its unknown attribute keys first. Runs before
+ * BEGIN: the key INSERT commits on its own, so the ids exist for every reader before a span
+ * refers to them, and the span transaction does not hold the dictionary's index locks.
+ */
+async function copyChunksOf(client: pg.PoolClient, prepared: PreparedSpanBatch): Promise<readonly Buffer[]> {
+  if (prepared.copyChunks !== undefined) return prepared.copyChunks;
+  await prepared.attributeKeys.resolve(client, prepared.unknownKeys);
+  encodePrepared(prepared);
+  if (prepared.copyChunks === undefined) throw new Error("attribute keys still unknown after resolving them");
+  return prepared.copyChunks;
 }
 
 function isPrepared(batch: SpanBatchRows | PreparedSpanBatch): batch is PreparedSpanBatch {
@@ -348,7 +393,7 @@ export async function writeSpanBatch(
 ): Promise<WriteSpanBatchResult> {
   if ((isPrepared(batch) ? batch.rows : batch).spans.length === 0) return { inserted: 0, duplicates: 0, duplicateIndexes: [] };
   // Encode before BEGIN: a span that cannot be encoded fails without opening a transaction.
-  const prepared = isPrepared(batch) ? batch : prepareSpanBatch(batch);
+  const prepared = isPrepared(batch) ? batch : prepareSpanBatch(batch, options.cache);
   for (let attempt = 0; ; attempt++) {
     try {
       return await writePrepared(client, prepared, options);
@@ -370,8 +415,10 @@ async function writePrepared(
   const resources = unknownRecords(prepared.rows.resources, (id) => cache.hasResource(id, nowMs));
   const scopes = unknownRecords(prepared.rows.scopes, (id) => cache.hasScope(id, nowMs));
 
-  // Partition DDL commits on its own; doing it before BEGIN keeps the span transaction short.
+  // Partition DDL and new attribute keys commit on their own; doing them before BEGIN keeps
+  // the span transaction short.
   await ensureSpanPartitions(client, prepared.hourStartsMs);
+  const copyChunks = await copyChunksOf(client, prepared);
 
   // SET LOCAL in the same round trip as BEGIN (lib/db/set-local-statement-timeout.ts does the
   // same in a round trip of its own). An integer, so it can go into SET as it is.
@@ -393,12 +440,12 @@ async function writePrepared(
     let duplicateIndexes: number[] = [];
     let catalogues: Map<string, ServiceTotals>;
     try {
-      await copyRows(client, "spans", prepared.copyChunks);
+      await copyRows(client, "spans", copyChunks);
       catalogues = prepared.allNewCatalogues;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
-      duplicateIndexes = await insertSkippingDuplicates(client, spans, prepared.copyChunks);
+      duplicateIndexes = await insertSkippingDuplicates(client, spans, copyChunks);
       catalogues = summarizeCatalogues(spans, prepared.startMicros, duplicateIndexes);
     }
     await upsertCatalogues(client, catalogues);

@@ -9,6 +9,7 @@
  * prints p50/p95/p99 and one EXPLAIN ANALYZE, and drops the schema. Defaults: 2,000,000 spans over 48 hours.
  */
 import { performance } from "node:perf_hooks";
+import { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import { migrate } from "@/lib/db/migrate";
 import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { closeDb, createPool, quoteIdent } from "@/lib/db/pool";
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
     await pool.query(`INSERT INTO resources (id, service_name, attributes)
       SELECT s, 'svc-' || s, jsonb_build_object('service.name', 'svc-' || s, 'host.name', 'host-' || s) FROM generate_series(1, 10) s`);
 
+    // Span attribute keys are stored as dictionary ids, as the writer stores them.
+    const keys = new AttributeKeyDictionary();
+    await keys.resolve(pool, ["http.route", "http.status_code", "i"]);
+    const keyLiteral = (key: string) => `'${keys.storedKey(key)!.replaceAll("'", "''")}'`;
+
     const started = performance.now();
     const batch = 200_000;
     for (let first = 0; first < traces; first += batch / SPANS_PER_TRACE) {
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
                 CASE WHEN i = 0 THEN NULL ELSE decode(substr(md5('span' || t || '-' || (i - 1)), 1, 16), 'hex') END,
                 'svc-' || (1 + ((t + i) % 10)),
                 'GET /item/' || (i % 5),
-                jsonb_build_object('http.route', '/item', 'http.status_code', 200, 'i', i)
+                jsonb_build_object(${keyLiteral("http.route")}, '/item', ${keyLiteral("http.status_code")}, 200, ${keyLiteral("i")}, i)
            FROM generate_series($1::int, $2::int) t, generate_series(0, ${SPANS_PER_TRACE - 1}) i`,
         [first, last],
       );

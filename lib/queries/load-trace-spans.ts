@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
+import { attributeKeyNamesFor, collectStoredKeyIds, decodeAttributeKeys } from "@/lib/db/attribute-keys";
 import type { Attributes, AttributeValue, SpanEvent, SpanKind, SpanLink, StatusCode } from "@/lib/otlp/model";
 
 /** One stored span with its resource and scope, as the read side sees it. */
@@ -115,7 +116,25 @@ export async function loadTraceSpans(
   // avoids that after a few executions. The name encodes the exact text variant.
   const name = `load-trace-spans-${traceIds.length === 1 ? "one" : "many"}-${bounds.startUs !== undefined ? "s" : ""}${bounds.endUs !== undefined ? "e" : ""}`;
   const result = await pool.query<SpanRow>({ name, text: sql, values });
-  return result.rows.map(toTraceSpan);
+  const names = await attributeKeyNamesFor(pool).load(pool, storedKeyIds(result.rows));
+  return result.rows.map((row) => toTraceSpan(row, names));
+}
+
+/** The attribute key ids used by the rows' span, event and link attributes. */
+function storedKeyIds(rows: readonly SpanRow[]): Set<number> {
+  const ids = new Set<number>();
+  const collectFromItems = (items: unknown) => {
+    if (!Array.isArray(items)) return;
+    for (const item of items) {
+      if (item !== null && typeof item === "object") collectStoredKeyIds((item as { attributes?: unknown }).attributes, ids);
+    }
+  };
+  for (const row of rows) {
+    collectStoredKeyIds(row.attributes, ids);
+    collectFromItems(row.events);
+    collectFromItems(row.links);
+  }
+  return ids;
 }
 
 // JSONB written by the ingest path follows lib/otlp/model.ts; parse it defensively anyway so
@@ -149,7 +168,13 @@ function parseJson<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
   return result.success ? result.data : fallback;
 }
 
-function toTraceSpan(row: SpanRow): TraceSpan {
+/** Stored span, event and link attributes use dictionary-encoded keys (lib/db/attribute-keys). */
+function decodeItems<T extends { attributes?: Attributes }>(items: T[], names: ReadonlyMap<number, string>): T[] {
+  for (const item of items) if (item.attributes !== undefined) item.attributes = decodeAttributeKeys(item.attributes, names);
+  return items;
+}
+
+function toTraceSpan(row: SpanRow, names: ReadonlyMap<number, string>): TraceSpan {
   const span: TraceSpan = {
     traceId: row.trace_id.replaceAll("-", ""),
     spanId: row.span_id.toString("hex"),
@@ -159,9 +184,9 @@ function toTraceSpan(row: SpanRow): TraceSpan {
     durationNs: BigInt(row.duration_ns),
     serviceName: row.service_name,
     statusCode: row.status_code as StatusCode,
-    attributes: parseJson(attributesSchema, row.attributes, {}),
-    events: parseJson(eventsSchema, row.events, []),
-    links: parseJson(linksSchema, row.links, []),
+    attributes: decodeAttributeKeys(parseJson(attributesSchema, row.attributes, {}), names),
+    events: decodeItems(parseJson(eventsSchema, row.events, []), names),
+    links: decodeItems(parseJson(linksSchema, row.links, []), names),
     droppedAttributesCount: row.dropped_attributes_count ?? 0,
     droppedEventsCount: row.dropped_events_count ?? 0,
     droppedLinksCount: row.dropped_links_count ?? 0,

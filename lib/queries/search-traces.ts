@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { attributeKeyNamesFor } from "@/lib/db/attribute-keys";
 import { getPool } from "@/lib/db/pool";
 import { SPAN_KIND_BY_NAME, SPAN_KIND_NAMES } from "@/lib/jaeger/span-kind";
 import { STATUS_CODE } from "@/lib/otlp/model";
@@ -80,7 +81,13 @@ function syntheticTagCondition(parts: SqlParts, key: string, value: string): str
   }
 }
 
-function buildWhere(filters: SearchTracesQuery): SqlParts {
+/**
+ * Span attributes store a key by its dictionary id or as a "~key" literal (lib/db/attribute-keys),
+ * resource attributes plainly: the candidates for each side.
+ */
+type TagCandidates = { span: string[]; resource: string[] };
+
+function buildWhere(filters: SearchTracesQuery, tagCandidatesByKey: ReadonlyMap<string, TagCandidates>): SqlParts {
   const parts: SqlParts = { where: [], values: [] };
   parts.where.push(`s.service_name = ${addParam(parts, filters.service)}`);
   parts.values.push(filters.startUs.toString());
@@ -95,11 +102,13 @@ function buildWhere(filters: SearchTracesQuery): SqlParts {
     parts.where.push(`s.duration_ns <= ${addParam(parts, filters.maxDurationNs.toString())}::bigint`);
   }
   for (const [key, value] of Object.entries(filters.tags)) {
-    const candidates = addParam(parts, tagCandidates(key, value));
+    const { span, resource } = tagCandidatesByKey.get(key)!;
+    const spanCandidates = addParam(parts, span);
+    const resourceCandidates = addParam(parts, resource);
     // Resources are few and stored once: the sub-select becomes a small hashed set of ids.
     const alternatives = [
-      `s.attributes @> ANY(${candidates}::jsonb[])`,
-      `s.resource_id IN (SELECT r.id FROM resources r WHERE r.attributes @> ANY(${candidates}::jsonb[]))`,
+      `s.attributes @> ANY(${spanCandidates}::jsonb[])`,
+      `s.resource_id IN (SELECT r.id FROM resources r WHERE r.attributes @> ANY(${resourceCandidates}::jsonb[]))`,
     ];
     const synthetic = syntheticTagCondition(parts, key, value);
     if (synthetic !== undefined) alternatives.push(synthetic);
@@ -122,7 +131,16 @@ type CandidateRow = { trace_id: string; start_us: string };
 export async function searchTraces(input: SearchTracesFilters): Promise<FoundTrace[]> {
   const filters = searchTracesFiltersSchema.parse(input);
   const pool = getPool();
-  const base = buildWhere(filters);
+  const names = attributeKeyNamesFor(pool);
+  const tagCandidatesByKey = new Map<string, TagCandidates>();
+  for (const [key, value] of Object.entries(filters.tags)) {
+    const storedKeys = await names.storedForms(pool, key);
+    tagCandidatesByKey.set(key, {
+      span: storedKeys.flatMap((storedKey) => tagCandidates(storedKey, value)),
+      resource: tagCandidates(key, value),
+    });
+  }
+  const base = buildWhere(filters, tagCandidatesByKey);
   const found = new Set<string>();
   let chunk = Math.min(Math.max(filters.limit * 5, 200), 10_000);
   let cursorUs: string | undefined;

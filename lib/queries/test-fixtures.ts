@@ -3,6 +3,7 @@
  * catalogues, so query tests do not depend on the ingest path. Used by integration tests only.
  */
 import type pg from "pg";
+import { AttributeKeyDictionary, encodeAttributeKeys } from "@/lib/db/attribute-keys";
 import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { closeDb } from "@/lib/db/pool";
 import { resetEnvForTests } from "@/lib/env";
@@ -51,6 +52,37 @@ export async function insertScope(pool: pg.Pool, id: string, name: string, versi
   await pool.query(`INSERT INTO scopes (id, name, version) VALUES ($1, $2, $3)`, [id, name, version ?? null]);
 }
 
+const attributeKeyDictionaries = new WeakMap<pg.Pool, AttributeKeyDictionary>();
+
+/**
+ * Span attributes as the writer stores them: keys dictionary-encoded through the writer's own
+ * dictionary code (lib/db/attribute-keys), one dictionary per pool (= test schema).
+ */
+export async function encodeSpanAttributes(pool: pg.Pool, attributes: Attributes): Promise<Attributes> {
+  let dictionary = attributeKeyDictionaries.get(pool);
+  if (dictionary === undefined) {
+    dictionary = new AttributeKeyDictionary();
+    attributeKeyDictionaries.set(pool, dictionary);
+  }
+  await dictionary.resolve(pool, Object.keys(attributes));
+  const missing = new Set<string>();
+  const encoded = encodeAttributeKeys(dictionary, attributes, missing);
+  if (missing.size > 0) throw new Error(`attribute keys not resolved: ${[...missing].join(", ")}`);
+  return encoded;
+}
+
+async function encodeItems<T extends { attributes?: Attributes }>(
+  pool: pg.Pool,
+  items: T[] | undefined,
+): Promise<T[] | undefined> {
+  if (items === undefined) return undefined;
+  const out: T[] = [];
+  for (const item of items) {
+    out.push(item.attributes === undefined ? item : { ...item, attributes: await encodeSpanAttributes(pool, item.attributes) });
+  }
+  return out;
+}
+
 /** Inserts spans (creating their partitions first), storing empty JSON as NULL like the writer. */
 export async function insertSpans(pool: pg.Pool, spans: readonly FixtureSpan[]): Promise<void> {
   await createSpanPartitions(
@@ -62,6 +94,9 @@ export async function insertSpans(pool: pg.Pool, spans: readonly FixtureSpan[]):
       value === undefined || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)
         ? null
         : JSON.stringify(value);
+    const attributes = span.attributes === undefined ? undefined : await encodeSpanAttributes(pool, span.attributes);
+    const events = await encodeItems(pool, span.events);
+    const links = await encodeItems(pool, span.links);
     await pool.query(
       `INSERT INTO spans (start_time, duration_ns, resource_id, scope_id, trace_id, kind, status_code, flags,
                           dropped_attributes_count, span_id, parent_span_id, service_name, name,
@@ -84,9 +119,9 @@ export async function insertSpans(pool: pg.Pool, spans: readonly FixtureSpan[]):
         span.name,
         span.statusMessage ?? null,
         span.traceState ?? null,
-        json(span.attributes),
-        json(span.events),
-        json(span.links),
+        json(attributes),
+        json(events),
+        json(links),
       ],
     );
   }

@@ -46,6 +46,19 @@ CREATE TABLE "operations" (
 );
 
 -- CreateTable
+-- Dictionary of span attribute keys: spans store {"<id>": value} instead of repeating the key
+-- text in every row (lib/db/attribute-keys). Rows are only ever added.
+CREATE TABLE "attribute_keys" (
+    "id" SERIAL NOT NULL,
+    "key" TEXT NOT NULL,
+
+    CONSTRAINT "attribute_keys_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "attribute_keys_key_key" ON "attribute_keys"("key");
+
+-- CreateTable
 -- Partitioned by hour on start_time; partitions are created and dropped at run time
 -- (lib/db/partitions). Columns are ordered fixed-width first to avoid alignment padding.
 CREATE TABLE "spans" (
