@@ -32,6 +32,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import { migrate } from "@/lib/db/migrate";
 import { compactClosedPartitions } from "@/lib/db/compact-partitions";
 import { ensureSpanPartitions, floorToUnit } from "@/lib/db/partitions";
@@ -40,6 +41,7 @@ import { getEnv } from "@/lib/env";
 import { SPAN_COPY_COLUMN_LIST, encodeSpanCopyRow, spanStartMicros } from "@/lib/ingest/copy-encode";
 import { SpanWriter } from "@/lib/ingest/span-writer";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
+import type { NormalizedSpan } from "@/lib/otlp/model";
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "@/lib/otlp/protobuf";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -594,28 +596,40 @@ type CopyTemplate = {
 };
 
 /** COPY text of `batchSpans` decoded spans, with the byte offset of each row's trace id. */
-function buildCopyTemplate(templates: Template[], batchSpans: number, nowMs: number): CopyTemplate {
+/**
+ * The raw-COPY baseline's rows: exactly the text the writer sends (attribute keys
+ * dictionary-encoded against the scratch database), so both sides store the same bytes.
+ */
+async function buildCopyTemplate(pool: pg.Pool, templates: Template[], batchSpans: number, nowMs: number): Promise<CopyTemplate> {
+  const spans: NormalizedSpan[] = [];
+  for (let t = 0; spans.length < batchSpans; t++) {
+    const batch = decodeTraceRequest(templates[t % templates.length].body, "protobuf", {
+      maxAttributeValueLength: 16_384,
+      nowMs,
+    });
+    spans.push(...batch.spans.slice(0, batchSpans - spans.length));
+  }
+  const dictionary = new AttributeKeyDictionary();
+  const missing = new Set<string>();
+  for (const span of spans) encodeSpanCopyRow(span, undefined, { dictionary, missing });
+  await dictionary.resolve(pool, missing);
+  const keys = { dictionary, missing: new Set<string>() };
+
   const lines: string[] = [];
   const traceIdOffsets: number[] = [];
   const rowOffsets: number[] = [];
   const micros: number[] = [];
   let bytes = 0;
-  for (let t = 0; lines.length < batchSpans; t++) {
-    const batch = decodeTraceRequest(templates[t % templates.length].body, "protobuf", {
-      maxAttributeValueLength: 16_384,
-      nowMs,
-    });
-    for (const span of batch.spans) {
-      if (lines.length >= batchSpans) break;
-      const line = encodeSpanCopyRow(span);
-      // Everything before the trace id column is ASCII, so the char index is the byte index.
-      traceIdOffsets.push(bytes + line.indexOf(span.traceId));
-      rowOffsets.push(bytes);
-      micros.push(spanStartMicros(span.startTimeUnixNano) % 1_000_000);
-      bytes += Buffer.byteLength(line);
-      lines.push(line);
-    }
+  for (const span of spans) {
+    const line = encodeSpanCopyRow(span, undefined, keys);
+    // Everything before the trace id column is ASCII, so the char index is the byte index.
+    traceIdOffsets.push(bytes + line.indexOf(span.traceId));
+    rowOffsets.push(bytes);
+    micros.push(spanStartMicros(span.startTimeUnixNano) % 1_000_000);
+    bytes += Buffer.byteLength(line);
+    lines.push(line);
   }
+  if (keys.missing.size > 0) throw new Error("raw COPY template: attribute keys left unresolved");
   return { text: Buffer.from(lines.join("")), rows: lines.length, traceIdOffsets, rowOffsets, micros };
 }
 
@@ -832,7 +846,7 @@ async function main(): Promise<void> {
 
     // 1. Raw COPY into fresh partitions: the ceiling, measured before anything else ran.
     console.log(`… raw COPY (${shape}) on ${connections} connections for ${options.copySeconds} s`);
-    const copyTemplate = buildCopyTemplate(templates, env.BREAKWATER_BATCH_MAX_SPANS, nowMs);
+    const copyTemplate = await buildCopyTemplate(pool, templates, env.BREAKWATER_BATCH_MAX_SPANS, nowMs);
     await checkpoint(pool);
     const rawCopy = await runRawCopy(pool, copyTemplate, connections, options.copySeconds);
     await pool.query("TRUNCATE spans, services, operations");
