@@ -1,7 +1,7 @@
 /**
  * Latency of getTraceById over a large partitioned `spans` table.
  *
- *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx lib/queries/get-trace.bench.ts [spans] [hours]
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench:trace -- [spans] [hours]
  *
  * Creates a scratch schema, fills `hours` hourly partitions with `spans` spans (10 per trace,
  * 10 services, generated inside PostgreSQL), then times getTraceById for random traces and
@@ -13,9 +13,9 @@ import { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import { migrate } from "@/lib/db/migrate";
 import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { closeDb, createPool, quoteIdent } from "@/lib/db/pool";
-import { resetEnvForTests } from "@/lib/env";
-import { getTraceById } from "./get-trace";
-import { searchTraces } from "./search-traces";
+import { getEnv, resetEnvForTests } from "@/lib/env";
+import { getTraceById } from "@/lib/queries/get-trace";
+import { searchTraces } from "@/lib/queries/search-traces";
 
 const SPANS_PER_TRACE = 10;
 
@@ -30,8 +30,8 @@ function summary(label: string, samples: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error("set DATABASE_URL");
+  const serverUrl = getEnv().DATABASE_URL;
+  if (!serverUrl) throw new Error("set DATABASE_URL (this benchmark creates and drops its own schema there)");
   const totalSpans = Number(process.argv[2] ?? 2_000_000);
   const hours = Number(process.argv[3] ?? 48);
   const traces = Math.floor(totalSpans / SPANS_PER_TRACE);
