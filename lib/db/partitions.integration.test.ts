@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { from as copyFrom } from "pg-copy-streams";
 import {
   PARTITION_LOCK_KEY,
@@ -329,6 +329,34 @@ describe("retention", () => {
     expect(rows).toEqual([{ tag: "new", n: "1" }]);
     const { rows: comment } = await db.pool.query("SELECT obj_description('spans_p2026112117'::regclass, 'pg_class') AS c");
     expect(comment).toEqual([{ c: null }]);
+  });
+
+  it("keeps the known-partitions cache per owner: another connection of the same pool does not ensure again", async () => {
+    const db = await freshDb();
+    const hour = NOW + 30 * HOUR;
+    const viaPool = NOW + 40 * HOUR;
+    await ensureSpanPartitions(db.pool, [viaPool]); // maintenance's pre-creation, through the pool
+    const first = await db.pool.connect();
+    try {
+      await ensureSpanPartitions(first, [hour], db.pool);
+    } finally {
+      first.release();
+    }
+    const second = await db.pool.connect();
+    try {
+      const query = vi.spyOn(second, "query");
+      // Known through the pool: no transaction, no catalog queries on this connection.
+      await ensureSpanPartitions(second, [hour, viaPool], db.pool);
+      expect(query).not.toHaveBeenCalled();
+      // Without an owner the connection is its own (empty) cache, so ensure runs again.
+      await ensureSpanPartitions(second, [hour]);
+      expect(query.mock.calls.map(([sql]) => sql)).toContain("BEGIN");
+      query.mockRestore();
+    } finally {
+      second.release();
+    }
+    const names = (await spanPartitions(db)).map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["spans_p2026112301", "spans_p2026112311"]));
   });
 
   it("refuses to adopt a detached table that retention did not mark, and leaves it intact", async () => {

@@ -109,9 +109,11 @@ function isPoolClient(client: Queryable): client is pg.PoolClient {
 }
 
 /**
- * Partitions known to exist, per pool or connection object (each is bound to one database and
- * search_path; tests use many schemas in one process). A drop anywhere in this process bumps
- * the generation, which empties every cache.
+ * Partitions known to exist, per cache owner: one object per database and search_path (tests
+ * use many schemas in one process), by default the pool or connection passed in. Callers that
+ * check out connections pass the pool (or another per-database object) as the owner, so a
+ * fresh connection does not ensure again what another connection of the same database already
+ * did. A drop anywhere in this process bumps the generation, which empties every cache.
  */
 const knownPartitions = new WeakMap<object, { generation: number; names: Set<string> }>();
 let cacheGeneration = 0;
@@ -146,15 +148,17 @@ export function isMissingPartitionError(error: unknown): boolean {
  * concurrency (an advisory lock serializes creators; existing partitions are skipped). A
  * leftover of an interrupted retention drop is dropped and replaced by an empty partition;
  * any other table in the way is an error. Runs its own transaction on the connection, so a
- * PoolClient passed in must not be inside one.
+ * PoolClient passed in must not be inside one. `cacheOwner` keys the known-partitions cache:
+ * it must stand for the database (and search_path) `client` is connected to, e.g. its pool.
  */
 export async function ensurePartitions(
   client: Queryable,
   table: string,
   unit: PartitionUnit,
   startsMs: Iterable<number>,
+  cacheOwner: object = client,
 ): Promise<void> {
-  const cache = getCache(client);
+  const cache = getCache(cacheOwner);
   const wanted = new Map<string, number>();
   for (const startMs of startsMs) {
     const start = floorToUnit(startMs, unit);
@@ -217,8 +221,12 @@ export async function ensurePartitions(
 }
 
 /** `ensurePartitions` for the hourly `spans` table (the shared contract). */
-export async function ensureSpanPartitions(client: Queryable, hourStartsMs: Iterable<number>): Promise<void> {
-  await ensurePartitions(client, "spans", "hour", hourStartsMs);
+export async function ensureSpanPartitions(
+  client: Queryable,
+  hourStartsMs: Iterable<number>,
+  cacheOwner: object = client,
+): Promise<void> {
+  await ensurePartitions(client, "spans", "hour", hourStartsMs, cacheOwner);
 }
 
 /** Creates the current and next 2 hours' span partitions, and today's and tomorrow's for daily tables. */

@@ -376,7 +376,11 @@ export class SpanWriter {
         destroyConnection(client);
       }, this.writeTimeoutMs + WATCHDOG_GRACE_MS);
       try {
-        const result = await writeSpanBatch(client, batch, { cache: this.cache, statementTimeoutMs: this.writeTimeoutMs });
+        const result = await writeSpanBatch(client, batch, {
+          cache: this.cache,
+          partitionCacheOwner: this.pool,
+          statementTimeoutMs: this.writeTimeoutMs,
+        });
         clearTimeout(watchdog);
         client.off("error", onClientError);
         client.release();

@@ -370,6 +370,12 @@ function isPrepared(batch: SpanBatchRows | PreparedSpanBatch): batch is Prepared
 
 export type WriteSpanBatchOptions = {
   cache?: CatalogCache;
+  /**
+   * Owner of the known-partitions cache: one object per database, e.g. the pool `client` came
+   * from (then partitions ensured through the pool, or by another of its connections, are
+   * known here too). Default: `cache` when given, else `client` (a cache per connection).
+   */
+  partitionCacheOwner?: object;
   nowMs?: number;
   /** SET LOCAL statement_timeout for the span transaction, in ms (0 or absent: the session's). */
   statementTimeoutMs?: number;
@@ -417,7 +423,7 @@ async function writePrepared(
 
   // Partition DDL and new attribute keys commit on their own; doing them before BEGIN keeps
   // the span transaction short.
-  await ensureSpanPartitions(client, prepared.hourStartsMs);
+  await ensureSpanPartitions(client, prepared.hourStartsMs, options.partitionCacheOwner ?? options.cache ?? client);
   const copyChunks = await copyChunksOf(client, prepared);
 
   // SET LOCAL in the same round trip as BEGIN (lib/db/set-local-statement-timeout.ts does the
