@@ -25,7 +25,7 @@ function listFiles(dir: string, out: string[]): void {
   }
 }
 
-export function computeBuildHash(root: string): string {
+function computeBuildHash(root: string): string {
   const files: string[] = [];
   for (const dir of INPUT_DIRS) listFiles(path.join(root, dir), files);
   for (const file of INPUT_FILES) {

@@ -9,7 +9,7 @@ export function runBin(root: string, bin: string, args: string[], env: NodeJS.Pr
   return runCommand(process.execPath, [path.join(root, "node_modules", ".bin", bin), ...args], { cwd: root, env });
 }
 
-export function runCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<number> {
+function runCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: "inherit" });
     child.on("error", reject);

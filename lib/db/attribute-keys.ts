@@ -132,16 +132,6 @@ export class AttributeKeyDictionary {
   }
 }
 
-/** Collects the keys of `attributes` that `dictionary` does not know into `missing`. */
-export function collectUnknownKeys(
-  dictionary: AttributeKeyDictionary,
-  attributes: Attributes | undefined,
-  missing: Set<string>,
-): void {
-  if (attributes === undefined) return;
-  for (const key of Object.keys(attributes)) if (dictionary.token(key) === undefined) missing.add(key);
-}
-
 /**
  * `attributes` as JSON text with dictionary-encoded keys, built directly (no copy of the
  * object). Keys the dictionary does not know are added to `missing` and written as "?": the

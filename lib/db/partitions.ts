@@ -67,7 +67,7 @@ export type PartitionedTableSpec = {
  * (and an ensurePartitions(…, "day", …) call where its rows are written).
  * Tables that do not exist yet are skipped.
  */
-export const PARTITIONED_TABLES: readonly PartitionedTableSpec[] = [
+const PARTITIONED_TABLES: readonly PartitionedTableSpec[] = [
   { table: "spans", unit: "hour", retentionMs: (o) => o.spanRetentionHours * HOUR_MS, storageCapped: true },
 ];
 

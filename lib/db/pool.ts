@@ -97,7 +97,7 @@ export function createPool(url: string, opts: CreatePoolOptions = {}): pg.Pool {
 }
 
 /** The schema named by `?schema=` in a URL, if any (for Prisma's adapter option). */
-export function getUrlSchema(url: string): string | undefined {
+function getUrlSchema(url: string): string | undefined {
   return parseDatabaseUrl(url).schema;
 }
 

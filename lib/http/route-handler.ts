@@ -51,7 +51,7 @@ function isUnavailable(error: unknown): boolean {
   return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
 }
 
-export function problemResponder(error: PublicError): Response {
+function problemResponder(error: PublicError): Response {
   return Response.json(
     {
       type: "about:blank",

@@ -12,8 +12,6 @@ import type { SpanWriter } from "./span-writer";
  * anything else (internal error).
  */
 
-export type SpanSubmitter = Pick<SpanWriter, "submit">;
-
 /** What the receivers need of the writer: submit, and its queue fill to refuse early. */
 export type IngestWriter = Pick<SpanWriter, "submit" | "stats" | "queueMaxSpans">;
 
@@ -34,10 +32,8 @@ export function isWriterQueueFull(writer: Pick<SpanWriter, "stats" | "queueMaxSp
   return writer.queueMaxSpans - queuedSpans < Math.max(1, writer.queueMaxSpans * EARLY_REFUSAL_ROOM);
 }
 
-export type IngestTraceDeps = {
-  writer: SpanSubmitter;
-  env: Pick<Env, "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH" | "BREAKWATER_SPAN_RETENTION_HOURS">;
-};
+/** The settings decoding a request depends on. */
+type DecodeEnv = Pick<Env, "BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH" | "BREAKWATER_SPAN_RETENTION_HOURS">;
 
 /** What the OTLP/HTTP and OTLP/gRPC receivers are built from. */
 export type OtlpReceiverDeps = {
@@ -85,7 +81,7 @@ export function describeRejections(rejectedSpans: number, reasons: readonly stri
 }
 
 /** Decodes and normalizes a request body (throws OtlpDecodeError). */
-export function decodeIngestRequest(body: Uint8Array, format: "protobuf" | "json", env: IngestTraceDeps["env"]): SpanBatch {
+export function decodeIngestRequest(body: Uint8Array, format: "protobuf" | "json", env: DecodeEnv): SpanBatch {
   return decodeTraceRequest(body, format, {
     maxAttributeValueLength: env.BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH,
     maxAgeMs: env.BREAKWATER_SPAN_RETENTION_HOURS * HOUR_MS,
@@ -94,7 +90,7 @@ export function decodeIngestRequest(body: Uint8Array, format: "protobuf" | "json
 }
 
 /** Hands a decoded request to the writer and waits for COMMIT. */
-export async function submitDecodedRequest(batch: SpanBatch, writer: SpanSubmitter): Promise<IngestTraceResult> {
+export async function submitDecodedRequest(batch: SpanBatch, writer: Pick<SpanWriter, "submit">): Promise<IngestTraceResult> {
   let inserted = 0;
   let duplicates = 0;
   // An empty request (or one whose every span was rejected) is answered without a write.
@@ -108,13 +104,4 @@ export async function submitDecodedRequest(batch: SpanBatch, writer: SpanSubmitt
     rejectedSpans: batch.rejectedSpans,
     errorMessage: describeRejections(batch.rejectedSpans, batch.rejectionReasons),
   };
-}
-
-/** decodeIngestRequest then submitDecodedRequest. */
-export async function ingestTraceRequest(
-  body: Uint8Array,
-  format: "protobuf" | "json",
-  deps: IngestTraceDeps,
-): Promise<IngestTraceResult> {
-  return submitDecodedRequest(decodeIngestRequest(body, format, deps.env), deps.writer);
 }

@@ -470,12 +470,12 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export function toCount(raw: RawCount | null | undefined): number {
+function toCount(raw: RawCount | null | undefined): number {
   if (raw == null) return 0;
   return typeof raw === "number" ? raw : Number(raw);
 }
 
-export function optionalString(raw: string | null | undefined): string | undefined {
+function optionalString(raw: string | null | undefined): string | undefined {
   if (raw == null || raw.length === 0) return undefined;
   const text = sanitizeString(raw);
   return text.length > 0 ? text : undefined;
@@ -487,7 +487,7 @@ function optionalName(raw: string | null | undefined): string | undefined {
   return text.length > 0 ? text : undefined;
 }
 
-export function uint64ToBigInt(raw: RawInt64): bigint {
+function uint64ToBigInt(raw: RawInt64): bigint {
   if (typeof raw === "object") return uint64BitsToBigInt(raw.low, raw.high);
   return BigInt(raw);
 }
@@ -531,7 +531,7 @@ export function bytesToBase64(raw: Uint8Array | string): string {
  * Attributes as a plain object, or undefined when there are none. Sets ctx.dropped to the
  * number of attributes refused by the count cap.
  */
-export function normalizeAttributes(list: RawKeyValue[] | null | undefined, ctx: NormalizeContext): Attributes | undefined {
+function normalizeAttributes(list: RawKeyValue[] | null | undefined, ctx: NormalizeContext): Attributes | undefined {
   ctx.dropped = 0;
   if (list == null || list.length === 0) return undefined;
   const out: Attributes = {};

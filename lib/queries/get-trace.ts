@@ -5,7 +5,7 @@ import { loadTraceSpans, type StartTimeBounds, type TraceSpan } from "./load-tra
 export type { TraceSpan } from "./load-trace-spans";
 
 /** A trace id as stored: 32 lowercase hex chars, not all zero. */
-export const traceIdSchema = z
+const traceIdSchema = z
   .string()
   .regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex characters")
   .refine((id) => !/^0+$/.test(id), "must not be all zeros");

@@ -8,7 +8,7 @@ import { loadTraceSpans, type TraceSpan, timestampFromMicros } from "./load-trac
 export const SEARCH_DEFAULT_LIMIT = 20;
 export const SEARCH_MAX_LIMIT = 1500;
 
-export const searchTracesFiltersSchema = z
+const searchTracesFiltersSchema = z
   .object({
     service: z.string().min(1, "service must not be empty"),
     operation: z.string().min(1).optional(),
@@ -47,7 +47,7 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  * also as a number or boolean when it reads as one, so `http.status_code=500` finds the
  * integer 500 and `cache.hit=true` finds the boolean.
  */
-export function tagCandidates(key: string, value: string): string[] {
+function tagCandidates(key: string, value: string): string[] {
   const jsonKey = JSON.stringify(key);
   const candidates = [`{${jsonKey}:${JSON.stringify(value)}}`];
   // The literal text, not Number(value): jsonb compares numerics exactly (500 = 500.0).
