@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { AttributeValue, Attributes } from "@/lib/otlp/model";
+import { toStorableString } from "@/lib/otlp/sanitize-string";
 
 /**
  * Dictionary encoding of span attribute keys. Keys are low-cardinality and repeated in every
@@ -22,19 +23,13 @@ export const ATTRIBUTE_KEY_MAX_LENGTH = 512;
 /** Prefix of a key stored literally. */
 export const LITERAL_KEY_PREFIX = "~";
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** The key as PostgreSQL stores it (NUL and lone surrogates → U+FFFD), like the jsonb path. */
-function storableKey(key: string): string {
-  return key.replace(LONE_SURROGATE, "\uFFFD").replaceAll("\0", "\uFFFD");
-}
-
 /** The stored key of a literal: "~" + key. */
 export function literalStoredKey(key: string): string {
   return LITERAL_KEY_PREFIX + key;
 }
 
-function compareStrings(a: string, b: string): number {
+/** Code-unit order (what `<` does), as a sort comparator. */
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -82,7 +77,7 @@ export class AttributeKeyDictionary {
     const byStored = new Map<string, string[]>();
     for (const key of keys) {
       if (this.token(key) !== undefined) continue;
-      const stored = storableKey(key);
+      const stored = toStorableString(key);
       const raws = byStored.get(stored);
       if (raws === undefined) byStored.set(stored, [key]);
       else if (!raws.includes(key)) raws.push(key);
@@ -248,9 +243,9 @@ export class AttributeKeyNames {
   async storedForms(pool: pg.Pool, key: string): Promise<string[]> {
     const forms = [literalStoredKey(key)];
     if (key.length > ATTRIBUTE_KEY_MAX_LENGTH) return forms;
-    const { rows } = await pool.query<{ id: number }>("SELECT id FROM attribute_keys WHERE key = $1", [storableKey(key)]);
+    const { rows } = await pool.query<{ id: number }>("SELECT id FROM attribute_keys WHERE key = $1", [toStorableString(key)]);
     if (rows.length > 0) {
-      this.names.set(rows[0].id, storableKey(key));
+      this.names.set(rows[0].id, toStorableString(key));
       forms.unshift(String(rows[0].id));
     }
     return forms;

@@ -1,5 +1,6 @@
 import { type AttributeKeyDictionary, encodeAttributeKeys, encodeAttributesJson } from "@/lib/db/attribute-keys";
 import type { Attributes, NormalizedSpan, SpanEvent, SpanLink } from "@/lib/otlp/model";
+import { toStorableString } from "@/lib/otlp/sanitize-string";
 
 /**
  * PostgreSQL COPY text format for the `spans` table: one line per span, columns separated by
@@ -110,18 +111,12 @@ export function escapeCopyText(value: string): string {
 // cleaned (→ U+FFFD) before encoding. This test may match a harmless literal "\\u0000"
 // too, which only costs the slow path.
 const JSON_UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function cleanString(value: string): string {
-  return value.replace(LONE_SURROGATE, "\uFFFD").replaceAll("\0", "\uFFFD");
-}
-
 function cleanJsonValue(value: unknown): unknown {
-  if (typeof value === "string") return cleanString(value);
+  if (typeof value === "string") return toStorableString(value);
   if (Array.isArray(value)) return value.map(cleanJsonValue);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[cleanString(key)] = cleanJsonValue(inner);
+    for (const [key, inner] of Object.entries(value)) out[toStorableString(key)] = cleanJsonValue(inner);
     return out;
   }
   return value;

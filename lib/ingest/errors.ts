@@ -81,9 +81,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  */
 const TEMPORARY_WRITE_SQLSTATES = new Set(["55P03", "57014", "40001", "40P01"]);
 
+/** The `code` of an error (a SQLSTATE, or a Node error code such as ECONNREFUSED) when it is a string. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
 /** Whether a failed write should be answered "unavailable, retry later" (see TEMPORARY_WRITE_SQLSTATES). */
 export function isTemporaryWriteFailure(error: unknown): boolean {
   if (error === null || typeof error !== "object") return false;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && TEMPORARY_WRITE_SQLSTATES.has(code);
+  const code = errorCode(error);
+  return code !== undefined && TEMPORARY_WRITE_SQLSTATES.has(code);
 }

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Env } from "@/lib/env";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord, SpanBatch } from "@/lib/otlp/model";
 import { silentLogger, type Logger } from "@/lib/server/logger";
-import { DatabaseUnavailableError, QueueFullError, isDatabaseUnavailable, isTemporaryWriteFailure } from "./errors";
+import { DatabaseUnavailableError, QueueFullError, errorCode, isDatabaseUnavailable, isTemporaryWriteFailure } from "./errors";
 import {
   CatalogCache,
   prepareSpanBatch,
@@ -81,11 +81,6 @@ const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
 const MAX_CONFLICT_RETRIES = 2;
 /** The watchdog fires this long after writeTimeoutMs, so a live server's own statement_timeout reports first. */
 const WATCHDOG_GRACE_MS = 1_000;
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

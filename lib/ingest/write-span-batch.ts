@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
+import { AttributeKeyDictionary, compareStrings } from "@/lib/db/attribute-keys";
 import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import {
@@ -11,6 +11,7 @@ import {
   toStorableJson,
   toStorableText,
 } from "./copy-encode";
+import { errorCode } from "./errors";
 
 export type SpanBatchRows = {
   resources: readonly ResourceRecord[];
@@ -30,11 +31,6 @@ export type WriteSpanBatchResult = {
 const HOUR_MS = 3_600_000;
 const HOUR_US = 3_600_000_000;
 const UNIQUE_VIOLATION = "23505";
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
 
 /**
  * Resource and scope ids this process has committed, so the steady state skips their
@@ -91,10 +87,6 @@ const processCatalogCache = new CatalogCache();
 function compareIds(a: { id: string }, b: { id: string }): number {
   // Numeric order of decimal ids, without BigInt: shorter is smaller, then lexicographic.
   return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The records of `items` not yet known, one per id, sorted by id (a stable lock order). */

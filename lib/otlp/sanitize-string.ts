@@ -18,6 +18,14 @@ export function sanitizeString(text: string): string {
 }
 
 /**
+ * A string as PostgreSQL text/jsonb stores it, keeping its length: NUL and lone UTF-16
+ * surrogates each replaced by U+FFFD (for values that were not sanitized on the way in).
+ */
+export function toStorableString(text: string): string {
+  return text.toWellFormed().replaceAll(NUL, "\uFFFD");
+}
+
+/**
  * sanitizeString plus a length cap in UTF-16 code units; a surrogate pair straddling the cut
  * is dropped whole rather than split.
  */
