@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@/lib/db/pool";
-import { setLocalStatementTimeout } from "@/lib/db/set-local-statement-timeout";
+import { localStatementTimeoutSql, setLocalStatementTimeout } from "@/lib/db/set-local-statement-timeout";
 import { getTestServerUrl } from "@/lib/test/db";
 
 describe("setLocalStatementTimeout", () => {
@@ -36,6 +36,11 @@ describe("setLocalStatementTimeout", () => {
     } finally {
       client.release();
     }
+  });
+
+  it("localStatementTimeoutSql builds the same statement, with the same check", () => {
+    expect(localStatementTimeoutSql(250)).toBe("SET LOCAL statement_timeout = 250");
+    for (const ms of [0, -5, 1.5, Number.NaN]) expect(() => localStatementTimeoutSql(ms)).toThrow(RangeError);
   });
 
   it("accepts only a positive integer number of milliseconds", async () => {

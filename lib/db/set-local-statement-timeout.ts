@@ -11,7 +11,15 @@ import type pg from "pg";
  * transaction. A statement that runs over fails with SQLSTATE 57014 (query_canceled).
  */
 export async function setLocalStatementTimeout(client: pg.PoolClient | pg.Client, ms: number): Promise<void> {
+  await client.query(localStatementTimeoutSql(ms));
+}
+
+/**
+ * The `SET LOCAL statement_timeout` statement setLocalStatementTimeout runs, for callers that
+ * send it in one round trip with BEGIN. Throws RangeError unless `ms` is a positive integer.
+ */
+export function localStatementTimeoutSql(ms: number): string {
   // An integer, so it can go into SET (which takes no bind parameters) as it is.
   if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`statement timeout must be a positive integer (ms), got ${ms}`);
-  await client.query(`SET LOCAL statement_timeout = ${ms}`);
+  return `SET LOCAL statement_timeout = ${ms}`;
 }

@@ -170,6 +170,14 @@ describe("SpanWriter", () => {
     expect(await countSpans(db().pool)).toBe(20);
   });
 
+  it("refuses an invalid writeTimeoutMs when constructed, and takes 0 (no statement_timeout)", () => {
+    for (const writeTimeoutMs of [-5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new SpanWriter(db().pool, { writeTimeoutMs })).toThrow(RangeError);
+    }
+    expect(() => new SpanWriter(db().pool, { writeTimeoutMs: 0 })).not.toThrow();
+    expect(() => new SpanWriter(db().pool, { writeTimeoutMs: 1.5 })).not.toThrow();
+  });
+
   it("answers DatabaseUnavailableError, not a failure of the request, when a statement times out (57014)", async () => {
     writer = new SpanWriter(db().pool, { connections: 1, batchMaxWaitMs: 1, writeTimeoutMs: 200 });
     writer.start();

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import type { Env } from "@/lib/env";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord, SpanBatch } from "@/lib/otlp/model";
 import { silentLogger, type Logger } from "@/lib/server/logger";
@@ -149,6 +150,9 @@ export class SpanWriter {
     this.drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
     this.checkoutTimeoutMs = opts.checkoutTimeoutMs ?? 5_000;
     this.writeTimeoutMs = opts.writeTimeoutMs ?? 30_000;
+    // Checked here rather than failing every write (writeSpanBatch rounds it up; 0: no SET).
+    const statementTimeoutMs = Math.ceil(this.writeTimeoutMs);
+    if (statementTimeoutMs !== 0) localStatementTimeoutSql(statementTimeoutMs);
     this.cache = opts.cache ?? new CatalogCache();
     this.logger = opts.logger ?? silentLogger;
   }

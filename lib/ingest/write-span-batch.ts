@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { AttributeKeyDictionary, compareStrings } from "@/lib/db/attribute-keys";
+import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
 import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import {
@@ -418,12 +419,10 @@ async function writePrepared(
   await ensureSpanPartitions(client, prepared.hourStartsMs, options.partitionCacheOwner ?? options.cache ?? client);
   const copyChunks = await copyChunksOf(client, prepared);
 
-  // SET LOCAL in the same round trip as BEGIN (lib/db/set-local-statement-timeout.ts does the
-  // same in a round trip of its own). An integer, so it can go into SET as it is.
-  const timeoutMs = options.statementTimeoutMs === undefined ? 0 : Math.ceil(options.statementTimeoutMs);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0)
-    throw new RangeError(`statementTimeoutMs must be a non-negative integer, got ${timeoutMs}`);
-  const begin = timeoutMs > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}` : "BEGIN";
+  // SET LOCAL in the same round trip as BEGIN. Rounded up to whole ms; 0 sets nothing, and
+  // a negative or non-finite value throws RangeError.
+  const timeoutMs = Math.ceil(options.statementTimeoutMs ?? 0);
+  const begin = timeoutMs === 0 ? "BEGIN" : `BEGIN; ${localStatementTimeoutSql(timeoutMs)}`;
   try {
     if (resources.length === 0 && scopes.length === 0) {
       // Steady state: one round trip to open the transaction.
