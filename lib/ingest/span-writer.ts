@@ -513,16 +513,19 @@ function destroyConnection(client: pg.PoolClient): void {
   stream?.destroy();
 }
 
-/** One batch of several requests: spans concatenated in order, resources and scopes deduplicated. */
+/**
+ * One batch of several requests: resources, scopes and spans concatenated in order. Repeated
+ * resource and scope ids are left to writeSpanBatch, which keeps the first of each.
+ */
 function mergeRequests(requests: PendingRequest[]): SpanBatchRows {
   if (requests.length === 1) return requests[0].batch;
-  const resources = new Map<string, ResourceRecord>();
-  const scopes = new Map<string, ScopeRecord>();
+  const resources: ResourceRecord[] = [];
+  const scopes: ScopeRecord[] = [];
   const spans: NormalizedSpan[] = [];
   for (const { batch } of requests) {
-    for (const resource of batch.resources) if (!resources.has(resource.id)) resources.set(resource.id, resource);
-    for (const scope of batch.scopes) if (!scopes.has(scope.id)) scopes.set(scope.id, scope);
+    for (let i = 0; i < batch.resources.length; i++) resources.push(batch.resources[i]);
+    for (let i = 0; i < batch.scopes.length; i++) scopes.push(batch.scopes[i]);
     for (let i = 0; i < batch.spans.length; i++) spans.push(batch.spans[i]);
   }
-  return { resources: [...resources.values()], scopes: [...scopes.values()], spans };
+  return { resources, scopes, spans };
 }
