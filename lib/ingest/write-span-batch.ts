@@ -152,8 +152,9 @@ function isUniqueViolation(error: unknown): boolean {
   return errorCode(error) === UNIQUE_VIOLATION;
 }
 
-function spanKey(span: NormalizedSpan): string {
-  return `${span.traceId}${span.spanId}${spanStartMicros(span.startTimeUnixNano)}`;
+/** trace id + span id + start (µs), as the slow path's INSERT … RETURNING spells it. */
+function spanKey(span: NormalizedSpan, startMicros: number): string {
+  return `${span.traceId}${span.spanId}${startMicros}`;
 }
 
 /**
@@ -163,6 +164,7 @@ function spanKey(span: NormalizedSpan): string {
 async function insertSkippingDuplicates(
   client: pg.PoolClient,
   spans: readonly NormalizedSpan[],
+  startMicros: Float64Array,
   copyChunks: readonly Buffer[],
 ): Promise<number[]> {
   await client.query("CREATE TEMP TABLE breakwater_spans_staging (LIKE spans) ON COMMIT DROP");
@@ -179,7 +181,7 @@ async function insertSkippingDuplicates(
   for (const row of result.rows) insertedKeys.add(row[0]);
   const duplicateIndexes: number[] = [];
   for (let i = 0; i < spans.length; i++) {
-    const key = spanKey(spans[i]);
+    const key = spanKey(spans[i], startMicros[i]);
     // Deleting the key credits a span repeated within the batch to its first occurrence only.
     if (!insertedKeys.delete(key)) duplicateIndexes.push(i);
   }
@@ -442,7 +444,7 @@ async function writePrepared(
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
-      duplicateIndexes = await insertSkippingDuplicates(client, spans, copyChunks);
+      duplicateIndexes = await insertSkippingDuplicates(client, spans, prepared.startMicros, copyChunks);
       catalogues = summarizeCatalogues(spans, prepared.startMicros, duplicateIndexes);
     }
     await upsertCatalogues(client, catalogues);
