@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { ensureSpanPartitions } from "@/lib/db/partitions";
 import { createPool } from "@/lib/db/pool";
 import { loadTraceSpans } from "@/lib/queries/load-trace-spans";
 import { SPAN_KIND, STATUS_CODE, type NormalizedSpan, type ResourceRecord, type SpanBatch } from "@/lib/otlp/model";
@@ -67,6 +68,30 @@ describe("SpanWriter", () => {
       { d: request.spans[10].durationNs.toString(), attributes: request.spans[10].attributes },
     ]);
     expect(writer.stats()).toMatchObject({ spansWritten: 1000, requestsWritten: 1, queuedSpans: 0 });
+  });
+
+  it("does not ensure again, on its connections, an hour already ensured through its pool", async () => {
+    const pool = db().pool;
+    await ensureSpanPartitions(pool, [Number(T0_NS / 1_000_000n)]); // as maintenance does
+    const spies: MockInstance[] = [];
+    const onAcquire = (client: pg.PoolClient) => {
+      if (!spies.some((spy) => spy.mock.contexts.includes(client))) spies.push(vi.spyOn(client, "query"));
+    };
+    pool.on("acquire", onAcquire);
+    try {
+      writer = new SpanWriter(pool, { connections: 2, batchMaxWaitMs: 1 });
+      writer.start();
+      for (let i = 0; i < 3; i++) expect(await writer.submit(makeRequest(5))).toEqual({ inserted: 5, duplicates: 0 });
+    } finally {
+      pool.off("acquire", onAcquire);
+    }
+    const statements = spies.flatMap((spy) =>
+      spy.mock.calls.map(([query]) => (typeof query === "string" ? query : String((query as { text?: unknown }).text))),
+    );
+    for (const spy of spies) spy.mockRestore();
+    expect(statements.filter((sql) => sql.startsWith("BEGIN"))).toHaveLength(3);
+    expect(statements.filter((sql) => sql.includes("pg_advisory_xact_lock"))).toEqual([]);
+    expect(await countSpans(pool)).toBe(15);
   });
 
   it("acknowledges a duplicate delivery without adding rows", async () => {
