@@ -6,6 +6,20 @@ import { describe, expect, it } from "vitest";
 import { decodeTraceRequest, decodeTraceRequestWithProtobufjs } from "./decode";
 import type { NormalizedSpan, SpanBatch } from "./model";
 
+/** Every attribute type the SDK sends, set on the root span and expected back unchanged. */
+const ROOT_ATTRIBUTES = {
+  "http.request.method": "GET",
+  "http.response.status_code": 200,
+  "server.duration.ratio": 0.375,
+  "user.is_admin": false,
+  "cart.items": ["apple", "pear"],
+  "cart.prices": [1.5, 2.25],
+  "cart.quantities": [3, 4],
+  "cart.flags": [true, false],
+  "big.int": 2 ** 40,
+  "neg.int": -7,
+};
+
 // Oracle: spans built and serialized by the real OpenTelemetry JS SDK must decode, from both
 // protobuf and OTLP/JSON, into identical batches that match what the SDK recorded.
 
@@ -38,18 +52,7 @@ function recordSpans(): ReadableSpan[] {
   const root = tracer.startSpan("GET /cart", {
     kind: SpanKind.SERVER,
     startTime: at(0, 123),
-    attributes: {
-      "http.request.method": "GET",
-      "http.response.status_code": 200,
-      "server.duration.ratio": 0.375,
-      "user.is_admin": false,
-      "cart.items": ["apple", "pear"],
-      "cart.prices": [1.5, 2.25],
-      "cart.quantities": [3, 4],
-      "cart.flags": [true, false],
-      "big.int": 2 ** 40,
-      "neg.int": -7,
-    },
+    attributes: ROOT_ATTRIBUTES,
   });
   const rootContext = trace.setSpan(context.active(), root);
 
@@ -179,18 +182,7 @@ describe("decodeTraceRequest against the OpenTelemetry JS SDK", () => {
       kind: 2,
       startTimeUnixNano: BigInt(BASE_SECONDS) * 1_000_000_000n + 123n,
       durationNs: 30_000_000n - 123n + 5n,
-      attributes: {
-        "http.request.method": "GET",
-        "http.response.status_code": 200,
-        "server.duration.ratio": 0.375,
-        "user.is_admin": false,
-        "cart.items": ["apple", "pear"],
-        "cart.prices": [1.5, 2.25],
-        "cart.quantities": [3, 4],
-        "cart.flags": [true, false],
-        "big.int": 2 ** 40,
-        "neg.int": -7,
-      },
+      attributes: ROOT_ATTRIBUTES,
     });
     const client = fromProtobuf.spans.find((span) => span.name === "SELECT cart");
     expect(client).toMatchObject({ kind: 3, statusCode: 2, statusMessage: "deadlock detected", parentSpanId: root?.spanId });
