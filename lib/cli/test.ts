@@ -1,7 +1,7 @@
 /**
- * `npm test`: every test, in order — format check, lint, typecheck, unit, integration (real
- * PostgreSQL: DATABASE_URL or an embedded one), then end-to-end in a real browser against the
- * production build.
+ * `npm test`: every test, in order — format check, lint, typecheck, the production build (when
+ * stale), unit, integration (real PostgreSQL: DATABASE_URL or an embedded one; system tests run
+ * real Breakwater processes on the build), then end-to-end in a real browser against the build.
  * Ends with one summary line "tests: N passed, N failed".
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -64,6 +64,17 @@ async function main(): Promise<void> {
   console.log("\n── typecheck ──");
   if ((await runBin(repoRoot, "tsc", ["--noEmit", "-p", "."])) !== 0) steps.push("typecheck");
 
+  // The production build comes before vitest: system integration tests (the demo shop against
+  // a real Breakwater process) serve it, as the browser tests do.
+  console.log("\n── production build (next build, when sources changed) ──");
+  if (!isBuildCurrent(repoRoot)) {
+    if ((await runBin(repoRoot, "next", ["build"], { ...process.env, NODE_ENV: "production" })) !== 0) {
+      steps.push("next build");
+    } else {
+      recordBuild(repoRoot);
+    }
+  }
+
   console.log("\n── unit + integration (vitest) ──");
   const vitestJson = path.join(resultsDir, "vitest.json");
   const vitestCode = await runBin(repoRoot, "vitest", [
@@ -76,13 +87,6 @@ async function main(): Promise<void> {
   if (vitestCode !== 0) steps.push("vitest");
 
   console.log("\n── end-to-end (playwright + chromium) ──");
-  if (!isBuildCurrent(repoRoot)) {
-    if ((await runBin(repoRoot, "next", ["build"], { ...process.env, NODE_ENV: "production" })) !== 0) {
-      steps.push("next build");
-    } else {
-      recordBuild(repoRoot);
-    }
-  }
   if (!steps.includes("next build")) {
     const playwrightJson = path.join(resultsDir, "playwright.json");
     const code = await runBin(repoRoot, "playwright", ["test"], {
