@@ -1,0 +1,34 @@
+/**
+ * Smooth weighted round robin, exactly nginx's algorithm (ngx_http_upstream_get_peer): on every
+ * pick each eligible item's current weight grows by its weight, the item with the largest current
+ * weight wins (ties → first in list order) and loses the total. Weights {a:5,b:1,c:1} give
+ * a,a,b,a,c,a,a — the heavy item is spread out instead of sent in a burst.
+ */
+
+export type WeightedItem<K extends string = string> = {
+  key: K;
+  /** Integer ≥ 0; 0 = never picked. */
+  weight: number;
+};
+
+export type SmoothWeightedRoundRobin<K extends string = string> = {
+  /**
+   * The next key, or undefined when no eligible item has a weight above zero. `isEligible`
+   * filters items for this pick only (nginx skips down peers the same way): ineligible items
+   * neither gain nor lose current weight, so the remaining weights are renormalized implicitly.
+   */
+  pick(isEligible?: (key: K) => boolean): K | undefined;
+  /**
+   * Replace the item set. Items whose key stays keep their current weight, so a config refresh
+   * continues the rotation instead of restarting it; new items start at 0.
+   */
+  setItems(items: readonly WeightedItem<K>[]): void;
+  items(): readonly WeightedItem<K>[];
+};
+
+export function createSmoothWeightedRoundRobin<K extends string = string>(
+  items: readonly WeightedItem<K>[] = [],
+): SmoothWeightedRoundRobin<K> {
+  void items;
+  throw new Error("TODO");
+}
