@@ -33,29 +33,43 @@ export type RetryableRequest = {
 
 export type RetryDecision =
   | { retry: true; delayMs: number }
+  /** "succeeded": the upstream answered below 500 (a 4xx is the caller's problem; repeating it cannot help). */
   | { retry: false; reason: "succeeded" | "not_idempotent" | "not_retryable" | "attempts_exhausted" };
 
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
-/** GET/HEAD/PUT/DELETE/OPTIONS, an explicit `idempotent: true`, or a request carrying an Idempotency-Key header. */
+/** GET/HEAD/PUT/DELETE/OPTIONS, an explicit `idempotent` flag, or a request carrying an Idempotency-Key header. */
 export function isIdempotentRequest(request: RetryableRequest): boolean {
-  void request;
-  throw new Error("TODO");
+  if (request.idempotent !== undefined) return request.idempotent;
+  if (IDEMPOTENT_METHODS.has(request.method.toUpperCase())) return true;
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (name.toLowerCase() === "idempotency-key" && value !== undefined && value.length > 0) return true;
+  }
+  return false;
 }
+
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 /** Connect errors, timeouts and 502/503/504. Never 4xx, never other 5xx (the upstream answered). */
 export function isRetryableOutcome(outcome: AttemptOutcome): boolean {
-  void outcome;
-  throw new Error("TODO");
+  switch (outcome.kind) {
+    case "response":
+      return RETRYABLE_STATUSES.has(outcome.status);
+    case "connect_error":
+    case "timeout":
+      return true;
+    case "aborted":
+      return false;
+  }
 }
 
 /** Full-jitter delay before retry number `retry` (1 = first retry). `random` ∈ [0, 1). */
 export function backoffDelayMs(retry: number, config: RetryPolicyConfig, random: () => number): number {
-  void retry;
-  void config;
-  void random;
-  throw new Error("TODO");
+  const ceiling = Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
 }
+
+const isSuccess = (outcome: AttemptOutcome) => outcome.kind === "response" && outcome.status < 500;
 
 /** After attempt `attempt` (0-based) ended with `outcome`: retry (after how long) or stop, and why. */
 export function decideRetry(input: {
@@ -65,6 +79,10 @@ export function decideRetry(input: {
   config?: RetryPolicyConfig;
   random?: () => number;
 }): RetryDecision {
-  void input;
-  throw new Error("TODO");
+  const config = input.config ?? DEFAULT_RETRY_POLICY;
+  if (isSuccess(input.outcome)) return { retry: false, reason: "succeeded" };
+  if (!isRetryableOutcome(input.outcome)) return { retry: false, reason: "not_retryable" };
+  if (!isIdempotentRequest(input.request)) return { retry: false, reason: "not_idempotent" };
+  if (input.attempt + 1 >= config.maxAttempts) return { retry: false, reason: "attempts_exhausted" };
+  return { retry: true, delayMs: backoffDelayMs(input.attempt + 1, config, input.random ?? Math.random) };
 }

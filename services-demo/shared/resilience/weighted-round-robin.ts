@@ -29,6 +29,40 @@ export type SmoothWeightedRoundRobin<K extends string = string> = {
 export function createSmoothWeightedRoundRobin<K extends string = string>(
   items: readonly WeightedItem<K>[] = [],
 ): SmoothWeightedRoundRobin<K> {
-  void items;
-  throw new Error("TODO");
+  let entries: { key: K; weight: number; current: number }[] = [];
+
+  const setItems = (next: readonly WeightedItem<K>[]) => {
+    const previous = new Map(entries.map((entry) => [entry.key, entry.current]));
+    const seen = new Set<K>();
+    entries = [];
+    for (const item of next) {
+      if (seen.has(item.key)) throw new Error(`weighted round robin: duplicate key ${item.key}`);
+      if (!Number.isFinite(item.weight) || item.weight < 0) {
+        throw new Error(`weighted round robin: weight of ${item.key} must be a finite number ≥ 0, got ${item.weight}`);
+      }
+      seen.add(item.key);
+      entries.push({ key: item.key, weight: item.weight, current: previous.get(item.key) ?? 0 });
+    }
+  };
+
+  setItems(items);
+
+  return {
+    pick(isEligible) {
+      let total = 0;
+      let best: (typeof entries)[number] | undefined;
+      for (const entry of entries) {
+        if (entry.weight <= 0 || (isEligible && !isEligible(entry.key))) continue;
+        entry.current += entry.weight;
+        total += entry.weight;
+        // Strictly greater: on a tie the first in list order wins, as in nginx.
+        if (!best || entry.current > best.current) best = entry;
+      }
+      if (!best) return undefined;
+      best.current -= total;
+      return best.key;
+    },
+    setItems,
+    items: () => entries.map(({ key, weight }) => ({ key, weight })),
+  };
 }
