@@ -1,17 +1,38 @@
-import type { IncomingHttpHeaders } from "node:http";
-import type { Tracer } from "@opentelemetry/api";
-import type {
-  BreakerConfig,
-  BreakerReport,
-  BreakerTransition,
-  DiscoveryInstance,
-  DiscoveryResponse,
-  DiscoveryRoute,
-  LbCount,
+import http, { type IncomingHttpHeaders } from "node:http";
+import https from "node:https";
+import {
+  type Attributes,
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from "@opentelemetry/semantic-conventions";
+import {
+  type BreakerConfig,
+  type BreakerReport,
+  type BreakerTransition,
+  type DiscoveryInstance,
+  type DiscoveryResponse,
+  type DiscoveryRoute,
+  type LbCount,
+  RESILIENCE_ATTRIBUTES,
 } from "../../../lib/control/contract";
-import type { CircuitBreaker } from "./circuit-breaker";
-import type { ResilienceLogger } from "./logger";
-import type { AttemptOutcome, RetryPolicyConfig } from "./retry-policy";
+import { type BreakerPermit, type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER_CONFIG } from "./circuit-breaker";
+import { type ResilienceLogger, silentLogger } from "./logger";
+import { type AttemptOutcome, decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from "./retry-policy";
+import { createSmoothWeightedRoundRobin, type SmoothWeightedRoundRobin } from "./weighted-round-robin";
 
 /**
  * Everything one caller ("owner") needs to call its upstreams resiliently: instances from
@@ -20,6 +41,17 @@ import type { AttemptOutcome, RetryPolicyConfig } from "./retry-policy";
  * breaker permits a call, one breaker per upstream instance, per-attempt timeouts, retries with
  * backoff for idempotent requests, one CLIENT span per attempt, and the counters a heartbeat
  * reports (breakers with unacknowledged transitions, requests per route/backend/instance).
+ *
+ * Tracing: each attempt is one CLIENT span (`tracer.startActiveSpan`, name "<METHOD> <path>")
+ * carrying the HTTP client semantic conventions, `peer.service` and RESILIENCE_ATTRIBUTES; the
+ * request itself runs under suppressTracing so the HTTP auto-instrumentation adds no second
+ * CLIENT span, and the W3C context is injected by hand. A call that cannot be made at all
+ * ("unavailable") gets one INTERNAL span "<METHOD> <service> unavailable" (status ERROR,
+ * breakwater.short_circuited, breakwater.unavailable.reason) under the caller's active span, and
+ * for a short-circuit the caller's active span (the SERVER span in a service) also gets
+ * breakwater.short_circuited=true, so trace search finds it on the request's own span. Breaker
+ * transitions become "breaker.transition" events on whatever span is active when they happen
+ * (the attempt's CLIENT span when an outcome trips a breaker).
  */
 
 export type UpstreamPoolOptions = {
@@ -132,9 +164,530 @@ export type UpstreamPool = {
   onHeartbeatAcknowledged(sent: Partial<PoolHeartbeatFields>): void;
   /** heartbeat-client's onFailed: puts the beat's lb counts back (transitions were never dropped). */
   onHeartbeatFailed(sent: Partial<PoolHeartbeatFields>): void;
+  /** Closes the pool's keep-alive connections (calls after this still work, on new connections). */
+  close(): void;
 };
 
+/** Span event added to the active span when a breaker changes state, and its attribute names. */
+export const BREAKER_TRANSITION_EVENT = "breaker.transition";
+export const BREAKER_TRANSITION_EVENT_ATTRIBUTES = {
+  from: "breakwater.breaker.from",
+  to: "breakwater.breaker.to",
+  targetService: "breakwater.breaker.target.service",
+  targetInstance: "breakwater.breaker.target.instance",
+  reason: "breakwater.breaker.reason",
+} as const;
+
+/** On the INTERNAL span of a call that could not be made: "no_instances" or "short_circuited". */
+export const UNAVAILABLE_REASON_ATTRIBUTE = "breakwater.unavailable.reason";
+
+/** Unacknowledged transitions kept per breaker (the contract's limit); the oldest go first. */
+export const MAX_PENDING_TRANSITIONS = 100;
+
+/** Not yet in the stable semantic conventions; what Breakwater uses to name uninstrumented peers. */
+const ATTR_PEER_SERVICE = "peer.service";
+
+const USABLE_STATUSES: ReadonlySet<string> = new Set(["healthy", "degraded"]);
+
+type BreakerEntry = {
+  target: UpstreamTarget;
+  breaker: CircuitBreaker;
+  /** Oldest first, at most MAX_PENDING_TRANSITIONS. */
+  pending: BreakerTransition[];
+  /** notPermittedCalls already carried by an acknowledged heartbeat. */
+  acknowledgedNotPermitted: number;
+  /** The instance left discovery; the entry stays until its pending transitions are acknowledged. */
+  isRetired: boolean;
+};
+
+type Selection =
+  | { ok: true; entry: BreakerEntry; permit: BreakerPermit; route: string | undefined }
+  | { ok: false; reason: "no_instances" | "short_circuited" };
+
+type HttpResult =
+  | { kind: "response"; status: number; headers: IncomingHttpHeaders; body: Buffer }
+  | { kind: "connect_error"; code?: string; message: string }
+  | { kind: "timeout"; message: string }
+  | { kind: "aborted"; message: string };
+
+const keyOf = (service: string, instanceId: string) => `${service}\u0000${instanceId}`;
+const lbKeyOf = (route: string, backend: string, instanceId: string) => `${route}\u0000${backend}\u0000${instanceId}`;
+const transitionKey = (t: BreakerTransition) => `${t.at}\u0000${t.from}\u0000${t.to}\u0000${t.reason ?? ""}`;
+
 export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
-  void options;
-  throw new Error("TODO");
+  const services = new Set(options.services);
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const log = options.log ?? silentLogger;
+  const retryConfig = options.retry ?? DEFAULT_RETRY_POLICY;
+  const defaultTimeoutMs = options.timeoutMs ?? 2_000;
+  const tracer = options.tracer ?? trace.getTracer("breakwater-demo-resilience");
+  const configFor = (service: string): BreakerConfig =>
+    typeof options.breakerConfig === "function"
+      ? options.breakerConfig(service)
+      : (options.breakerConfig ?? DEFAULT_BREAKER_CONFIG);
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
+  let instances: DiscoveryInstance[] = [];
+  const entries = new Map<string, BreakerEntry>();
+  /** Round robin over instances, per service and version ("service\0version"), or per service ("service\0*"). */
+  const instanceRrs = new Map<string, SmoothWeightedRoundRobin>();
+  let routes: DiscoveryRoute[] = [];
+  const versionRrs = new Map<string, SmoothWeightedRoundRobin>();
+  const lbCounts = new Map<string, LbCount>();
+
+  const onTransition = (entry: BreakerEntry, transition: BreakerTransition) => {
+    entry.pending.push(transition);
+    if (entry.pending.length > MAX_PENDING_TRANSITIONS) entry.pending.splice(0, entry.pending.length - MAX_PENDING_TRANSITIONS);
+    const { target } = entry;
+    log.info(`breaker ${target.service}/${target.instanceId}: ${transition.from} → ${transition.to}`, {
+      owner: options.owner.instanceId,
+      reason: transition.reason,
+    });
+    trace.getActiveSpan()?.addEvent(BREAKER_TRANSITION_EVENT, {
+      [BREAKER_TRANSITION_EVENT_ATTRIBUTES.from]: transition.from,
+      [BREAKER_TRANSITION_EVENT_ATTRIBUTES.to]: transition.to,
+      [BREAKER_TRANSITION_EVENT_ATTRIBUTES.targetService]: target.service,
+      [BREAKER_TRANSITION_EVENT_ATTRIBUTES.targetInstance]: target.instanceId,
+      ...(transition.reason ? { [BREAKER_TRANSITION_EVENT_ATTRIBUTES.reason]: transition.reason } : {}),
+    });
+    options.onBreakerTransition?.({
+      targetService: target.service,
+      targetInstanceId: target.instanceId,
+      targetVersion: target.version,
+      transition,
+    });
+  };
+
+  const setInstances = (next: readonly DiscoveryInstance[]) => {
+    instances = next.filter((instance) => services.has(instance.service) && USABLE_STATUSES.has(instance.status));
+    const present = new Set<string>();
+    for (const instance of instances) {
+      const key = keyOf(instance.service, instance.instanceId);
+      present.add(key);
+      const target: UpstreamTarget = {
+        service: instance.service,
+        instanceId: instance.instanceId,
+        version: instance.version,
+        address: instance.address,
+      };
+      const existing = entries.get(key);
+      if (existing) {
+        existing.target = target;
+        existing.isRetired = false;
+        continue;
+      }
+      const entry: BreakerEntry = {
+        target,
+        breaker: createCircuitBreaker({
+          config: configFor(instance.service),
+          now,
+          onTransition: (transition) => onTransition(entry, transition),
+        }),
+        pending: [],
+        acknowledgedNotPermitted: 0,
+        isRetired: false,
+      };
+      entries.set(key, entry);
+    }
+    for (const [key, entry] of entries) {
+      if (present.has(key)) continue;
+      // Keep a departed instance's breaker until Breakwater has its last transitions.
+      if (entry.pending.length > 0) entry.isRetired = true;
+      else entries.delete(key);
+    }
+    // Rebuild the instance rotations; setItems keeps the position of instances that stay.
+    const groups = new Map<string, string[]>();
+    for (const instance of instances) {
+      for (const group of [keyOf(instance.service, instance.version), keyOf(instance.service, "*")]) {
+        const ids = groups.get(group) ?? [];
+        ids.push(instance.instanceId);
+        groups.set(group, ids);
+      }
+    }
+    for (const group of instanceRrs.keys()) if (!groups.has(group)) instanceRrs.delete(group);
+    for (const [group, ids] of groups) {
+      const items = ids.map((key) => ({ key, weight: 1 }));
+      const rr = instanceRrs.get(group);
+      if (rr) rr.setItems(items);
+      else instanceRrs.set(group, createSmoothWeightedRoundRobin(items));
+    }
+  };
+
+  const setRoutes = (next: readonly DiscoveryRoute[]) => {
+    routes = next.filter((route) => services.has(route.service));
+    const ids = new Set(routes.map((route) => route.id));
+    for (const id of versionRrs.keys()) if (!ids.has(id)) versionRrs.delete(id);
+    for (const route of routes) {
+      const items = route.backends.map((backend) => ({ key: backend.version, weight: backend.weight }));
+      const rr = versionRrs.get(route.id);
+      if (rr) rr.setItems(items);
+      else versionRrs.set(route.id, createSmoothWeightedRoundRobin(items));
+    }
+  };
+
+  const entryOf = (service: string, instanceId: string) => entries.get(keyOf(service, instanceId));
+
+  const candidatesOf = (service: string, version: string | undefined) =>
+    instances.filter((instance) => instance.service === service && (version === undefined || instance.version === version));
+
+  /**
+   * Picks the instance for one attempt. Versions first (route weights, over the versions with at
+   * least one instance whose breaker permits a call), then round robin over that version's
+   * permitted instances, preferring ones this call has not tried yet. Instances skipped because
+   * their breaker refused count as not-permitted calls on that breaker.
+   */
+  const select = (request: UpstreamRequest, tried: ReadonlySet<string>): Selection => {
+    const route = request.route
+      ? routes.find((candidate) => candidate.id === request.route)
+      : routes.find((candidate) => candidate.service === request.service);
+    const routeId = route?.id;
+    const permitted = new Map<string, boolean>();
+    const isPermitted = (instanceId: string) => {
+      let value = permitted.get(instanceId);
+      if (value === undefined) {
+        value = entryOf(request.service, instanceId)?.breaker.isCallPermitted() ?? false;
+        permitted.set(instanceId, value);
+      }
+      return value;
+    };
+
+    let version: string | undefined;
+    if (route) {
+      const versionRr = versionRrs.get(route.id);
+      version = versionRr?.pick((candidate) => candidatesOf(request.service, candidate).some((i) => isPermitted(i.instanceId)));
+      if (version === undefined) {
+        const weighted = new Set(route.backends.filter((backend) => backend.weight > 0).map((backend) => backend.version));
+        const known = instances.filter((i) => i.service === request.service && weighted.has(i.version));
+        return refuse(known);
+      }
+    }
+    const pool = candidatesOf(request.service, version);
+    if (pool.length === 0) return { ok: false, reason: "no_instances" };
+    const rr = instanceRrs.get(keyOf(request.service, version ?? "*"));
+    const instanceId = rr?.pick((id) => isPermitted(id) && !tried.has(id)) ?? rr?.pick((id) => isPermitted(id)) ?? undefined;
+    if (instanceId === undefined) return refuse(pool);
+    for (const skipped of pool) if (!isPermitted(skipped.instanceId)) countRefusal(skipped);
+    const entry = entryOf(request.service, instanceId);
+    const permit = entry?.breaker.tryAcquire();
+    // Unreachable in practice (checked just above); tryAcquire has counted the refusal.
+    if (!entry || !permit) return { ok: false, reason: "short_circuited" };
+    return { ok: true, entry, permit, route: routeId };
+  };
+
+  /** Registers "this call was refused" on the instance's breaker (its notPermittedCalls). */
+  const countRefusal = (instance: DiscoveryInstance) => {
+    const permit = entryOf(instance.service, instance.instanceId)?.breaker.tryAcquire();
+    // The open wait may have ended since the check: this call was refused anyway, give the probe back.
+    if (permit) permit.release();
+  };
+
+  /** No candidate could be called: every candidate's breaker counts the refusal. */
+  const refuse = (candidates: readonly DiscoveryInstance[]): Selection => {
+    if (candidates.length === 0) return { ok: false, reason: "no_instances" };
+    for (const candidate of candidates) countRefusal(candidate);
+    return { ok: false, reason: "short_circuited" };
+  };
+
+  const countLb = (route: string | undefined, target: UpstreamTarget) => {
+    if (!route) return;
+    const key = lbKeyOf(route, target.version, target.instanceId);
+    const count = lbCounts.get(key);
+    if (count) count.requests++;
+    else lbCounts.set(key, { route, backend: target.version, instanceId: target.instanceId, requests: 1 });
+  };
+
+  const attempt = (
+    request: UpstreamRequest,
+    selection: Extract<Selection, { ok: true }>,
+    attemptNumber: number,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ result: HttpResult; record: AttemptRecord }> => {
+    const { entry, permit, route } = selection;
+    const target = { ...entry.target };
+    const url = new URL(request.path, target.address);
+    const method = request.method.toUpperCase();
+    const attributes: Attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: method,
+      [ATTR_URL_FULL]: url.href,
+      [ATTR_SERVER_ADDRESS]: url.hostname,
+      [ATTR_SERVER_PORT]: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+      [ATTR_PEER_SERVICE]: target.service,
+      [RESILIENCE_ATTRIBUTES.backendInstance]: target.instanceId,
+      [RESILIENCE_ATTRIBUTES.backendVersion]: target.version,
+      [RESILIENCE_ATTRIBUTES.retryAttempt]: attemptNumber,
+      [RESILIENCE_ATTRIBUTES.breakerState]: permit.state,
+      ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route } : {}),
+    };
+    countLb(route, target);
+    return tracer.startActiveSpan(`${method} ${url.pathname}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const headers: Record<string, string> = { ...request.headers };
+      propagation.inject(context.active(), headers);
+      const startedAt = now();
+      // The HTTP auto-instrumentation would add a second CLIENT span for the same request.
+      const result = await context.with(suppressTracing(context.active()), () =>
+        sendHttp({
+          url,
+          method,
+          headers,
+          body: request.body,
+          timeoutMs,
+          signal,
+          agent: url.protocol === "https:" ? agents.https : agents.http,
+        }),
+      );
+      const durationMs = Math.max(0, now() - startedAt);
+      const outcome = toOutcome(result);
+      if (result.kind === "aborted") permit.release();
+      else permit.record({ success: result.kind === "response" && result.status < 500, durationMs });
+      endAttemptSpan(span, result);
+      return { result, record: { target, outcome, durationMs } };
+    });
+  };
+
+  /** A call that could not be made still leaves a trace: see the module note on short-circuits. */
+  const traceUnavailable = (request: UpstreamRequest, reason: "no_instances" | "short_circuited", route: string | undefined) => {
+    const isShortCircuited = reason === "short_circuited";
+    if (isShortCircuited) trace.getActiveSpan()?.setAttribute(RESILIENCE_ATTRIBUTES.shortCircuited, true);
+    const span = tracer.startSpan(`${request.method.toUpperCase()} ${request.service} unavailable`, {
+      kind: SpanKind.INTERNAL,
+      attributes: {
+        [ATTR_HTTP_REQUEST_METHOD]: request.method.toUpperCase(),
+        [ATTR_PEER_SERVICE]: request.service,
+        [RESILIENCE_ATTRIBUTES.shortCircuited]: isShortCircuited,
+        [UNAVAILABLE_REASON_ATTRIBUTE]: reason,
+        [ATTR_ERROR_TYPE]: reason,
+        ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route } : {}),
+      },
+    });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: isShortCircuited ? `every ${request.service} breaker is open` : `no ${request.service} instance known`,
+    });
+    span.end();
+  };
+
+  const routeFor = (request: UpstreamRequest) =>
+    (request.route ? routes.find((r) => r.id === request.route) : routes.find((r) => r.service === request.service))?.id;
+
+  const call = async (request: UpstreamRequest, callOptions: CallOptions = {}): Promise<UpstreamCallResult> => {
+    if (!request.path.startsWith("/")) throw new Error(`upstream path must start with "/", got ${request.path}`);
+    const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
+    const config = { ...retryConfig, maxAttempts: callOptions.maxAttempts ?? retryConfig.maxAttempts };
+    const attempts: AttemptRecord[] = [];
+    const tried = new Set<string>();
+    let last: { result: HttpResult; selection: Extract<Selection, { ok: true }> } | undefined;
+
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      const selection = select(request, tried);
+      if (!selection.ok) {
+        if (!last) {
+          const route = routeFor(request);
+          traceUnavailable(request, selection.reason, route);
+          return { kind: "unavailable", reason: selection.reason, route, attempts: [] };
+        }
+        // A retry was due but every remaining instance's breaker refuses: stop with what we have.
+        break;
+      }
+      tried.add(selection.entry.target.instanceId);
+      const { result, record } = await attempt(request, selection, attemptNumber, timeoutMs, callOptions.signal);
+      attempts.push(record);
+      last = { result, selection };
+      const decision = decideRetry({ attempt: attemptNumber, request, outcome: record.outcome, config, random });
+      if (!decision.retry) break;
+      if (!(await sleep(decision.delayMs, callOptions.signal))) {
+        last = { result: { kind: "aborted", message: "cancelled during retry backoff" }, selection };
+        break;
+      }
+    }
+
+    const { result, selection } = last;
+    const target = attempts.at(-1)?.target ?? selection.entry.target;
+    if (result.kind === "response") {
+      return {
+        kind: "response",
+        status: result.status,
+        headers: result.headers,
+        body: result.body,
+        target,
+        route: selection.route,
+        attempts,
+      };
+    }
+    return { kind: "failed", failure: result.kind, message: result.message, target, route: selection.route, attempts };
+  };
+
+  const breakerReports = (): BreakerReport[] =>
+    [...entries.values()].map((entry) => {
+      const snapshot = entry.breaker.snapshot();
+      return {
+        targetService: entry.target.service,
+        targetInstanceId: entry.target.instanceId,
+        targetVersion: entry.target.version,
+        ...snapshot,
+        notPermittedCalls: snapshot.notPermittedCalls - entry.acknowledgedNotPermitted,
+        transitions: [...entry.pending],
+      };
+    });
+
+  const acknowledgeTransitions = (reports: readonly BreakerReport[]) => {
+    for (const report of reports) {
+      const key = keyOf(report.targetService, report.targetInstanceId);
+      const entry = entries.get(key);
+      if (!entry) continue;
+      entry.acknowledgedNotPermitted += report.notPermittedCalls;
+      const sent = new Map<string, number>();
+      for (const t of report.transitions) sent.set(transitionKey(t), (sent.get(transitionKey(t)) ?? 0) + 1);
+      entry.pending = entry.pending.filter((t) => {
+        const remaining = sent.get(transitionKey(t)) ?? 0;
+        if (remaining === 0) return true;
+        sent.set(transitionKey(t), remaining - 1);
+        return false;
+      });
+      if (entry.isRetired && entry.pending.length === 0) entries.delete(key);
+    }
+  };
+
+  const takeLbCounts = (): LbCount[] => {
+    const counts = [...lbCounts.values()];
+    lbCounts.clear();
+    return counts;
+  };
+
+  const restoreLbCounts = (counts: readonly LbCount[]) => {
+    for (const count of counts) {
+      const key = lbKeyOf(count.route, count.backend, count.instanceId);
+      const existing = lbCounts.get(key);
+      if (existing) existing.requests += count.requests;
+      else lbCounts.set(key, { ...count });
+    }
+  };
+
+  return {
+    setInstances,
+    setRoutes,
+    setRoute: (route) => setRoutes(route ? [route] : []),
+    applyDiscovery(config) {
+      setInstances(config.instances);
+      setRoutes(config.routes);
+    },
+    call,
+    instances: () => instances,
+    breaker: (service, instanceId) => entryOf(service, instanceId)?.breaker,
+    takeLbCounts,
+    restoreLbCounts,
+    breakerReports,
+    acknowledgeTransitions,
+    heartbeatFields: () => ({ breakers: breakerReports(), lbCounts: takeLbCounts() }),
+    onHeartbeatAcknowledged: (sent) => acknowledgeTransitions(sent.breakers ?? []),
+    onHeartbeatFailed: (sent) => restoreLbCounts(sent.lbCounts ?? []),
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+function toOutcome(result: HttpResult): AttemptOutcome {
+  switch (result.kind) {
+    case "response":
+      return { kind: "response", status: result.status };
+    case "connect_error":
+      return { kind: "connect_error", code: result.code };
+    case "timeout":
+      return { kind: "timeout" };
+    case "aborted":
+      return { kind: "aborted" };
+  }
+}
+
+function endAttemptSpan(span: Span, result: HttpResult) {
+  span.setAttribute(RESILIENCE_ATTRIBUTES.timeout, result.kind === "timeout");
+  if (result.kind === "response") {
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, result.status);
+    // Client spans: 4xx and 5xx are errors (semantic conventions for HTTP clients).
+    if (result.status >= 400) {
+      span.setAttribute(ATTR_ERROR_TYPE, String(result.status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  } else {
+    span.setAttribute(ATTR_ERROR_TYPE, result.kind === "connect_error" ? (result.code ?? "connect_error") : result.kind);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: result.message });
+  }
+  span.end();
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** One HTTP exchange, body included, within `timeoutMs`. Never rejects. */
+function sendHttp(input: {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | undefined;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  agent: http.Agent;
+}): Promise<HttpResult> {
+  return new Promise((resolve) => {
+    if (input.signal?.aborted) return resolve({ kind: "aborted", message: "cancelled before sending" });
+    const body = input.body === undefined ? undefined : typeof input.body === "string" ? Buffer.from(input.body) : input.body;
+    const headers = { ...input.headers };
+    if (body && !Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) {
+      headers["content-length"] = String(body.byteLength);
+    }
+    const send = input.url.protocol === "https:" ? https.request : http.request;
+    const request = send(input.url, { method: input.method, headers, agent: input.agent });
+
+    // Only event handlers call settle, so every const below is initialized by then.
+    let isSettled = false;
+    const settle = (result: HttpResult) => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(timer);
+      input.signal?.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      settle({ kind: "timeout", message: `no complete answer within ${input.timeoutMs} ms` });
+      request.destroy();
+    }, input.timeoutMs);
+    const onAbort = () => {
+      settle({ kind: "aborted", message: "cancelled by the caller" });
+      request.destroy();
+    };
+    input.signal?.addEventListener("abort", onAbort, { once: true });
+
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      settle({ kind: "connect_error", code: error.code, message: error.message }),
+    );
+    request.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", (error: NodeJS.ErrnoException) =>
+        settle({ kind: "connect_error", code: error.code ?? "ECONNRESET", message: error.message }),
+      );
+      response.on("aborted", () => settle({ kind: "connect_error", code: "ECONNRESET", message: "response aborted" }));
+      response.on("end", () =>
+        settle({ kind: "response", status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    request.end(body);
+  });
 }
