@@ -85,6 +85,8 @@ export const envSchema = z.object({
   BREAKWATER_ROLLUP_RETENTION_DAYS: positiveInt.default(30),
   BREAKWATER_SPAN_STORAGE_LIMIT: byteSize.optional(),
   BREAKWATER_MAINTENANCE_INTERVAL_S: positiveInt.default(60),
+  /** An instance unhealthy for lack of heartbeats this long (since its last beat) is deregistered. */
+  BREAKWATER_DEREGISTER_AFTER_S: positiveInt.default(60),
   BREAKWATER_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });

@@ -190,6 +190,8 @@ export const routeDeclarationSchema = z.object({
   id: name("route"),
   service: serviceNameSchema,
   backends: z.array(routeBackendSchema).min(1).max(20),
+  /** The declaring gateway's instance id; recorded as the actor of the audit row ("gateway:<instanceId>"). */
+  instanceId: instanceIdSchema.optional(),
 });
 export type RouteDeclaration = z.infer<typeof routeDeclarationSchema>;
 
