@@ -16,6 +16,8 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
+import { startDiscoveryChanges, stopDiscoveryChanges } from "@/lib/control/discovery-changes";
+import { startRegistrySweeper } from "@/lib/control/registry-sweeper";
 import { migrate } from "@/lib/db/migrate";
 import { closeDb, getPool } from "@/lib/db/pool";
 import { ConfigError, type Env, getEnv } from "@/lib/env";
@@ -51,6 +53,11 @@ export type StartServerOptions = {
   migrate?: boolean;
   /** Partition maintenance (ingest roles). Default true when the role ingests. */
   maintenance?: boolean;
+  /**
+   * The control plane's background work (roles all/ui): the registry sweeper (TTL expiry,
+   * deregistration, pruning) and the discovery change listener. Default true.
+   */
+  controlPlane?: boolean;
   /** Default: a logger at env.LOG_LEVEL. */
   log?: Logger;
   /** Print the URLs banner. Default true. */
@@ -232,6 +239,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     }
 
     if (servesUi) {
+      if (options.controlPlane !== false) {
+        // Pushed before the web server's stop, so they stop after it: held discovery polls
+        // keep their listener until the server has let them finish.
+        startDiscoveryChanges({ pool, log });
+        stops.push(() => stopDiscoveryChanges());
+        const sweeper = startRegistrySweeper({ pool, env, log });
+        stops.push(() => sweeper.stop());
+      }
       const webServer = http.createServer();
       trackUpgrades(webServer);
       let nextHandler: http.RequestListener = notFound;
