@@ -39,7 +39,8 @@ async function cleanUp(): Promise<void> {
 
 const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/start.ts")], {
   cwd: root,
-  env: process.env,
+  // No demo shop: the browser tests expect their own (empty or seeded) data, not live traffic.
+  env: { ...process.env, BREAKWATER_DEMO: "false" },
   stdio: "inherit",
 });
 

@@ -4,10 +4,11 @@
  *   2. generate the Prisma client and build the Next.js app, each only when out of date;
  *   3. start embedded PostgreSQL under .data/postgres when DATABASE_URL is unset;
  *   4. start the server (it applies migrations first), which prints the URLs;
- *   5. on Ctrl-C / SIGTERM stop everything in reverse order, leaving no child processes.
+ *   5. start the demo shop against it unless BREAKWATER_DEMO=false (services-demo/);
+ *   6. on Ctrl-C / SIGTERM stop everything in reverse order, leaving no child processes.
  */
 import path from "node:path";
-import { ConfigError, parseEnv } from "../env";
+import { ConfigError, type Env, parseEnv } from "../env";
 import { isBuildCurrent, recordBuild } from "./build-state";
 import { repoRoot, runBin } from "./run";
 
@@ -79,6 +80,48 @@ async function main(): Promise<void> {
   const { startServer } = await import("../server/main");
   const server = await startServer({ dev: false, dir: repoRoot });
   stops.push(() => server.close());
+
+  if (env.BREAKWATER_DEMO) await startDemoShop(env, server.urls);
+}
+
+/**
+ * The demo shop (services-demo/) against this server: its processes heartbeat to the API and
+ * send traces to the OTLP port. Pushed after the server, so it stops first. A demo that cannot
+ * start (a port taken, a bad DEMO_* variable) is reported and skipped: Breakwater keeps running.
+ */
+async function startDemoShop(env: Env, urls: { web?: string; otlpHttp?: string }): Promise<void> {
+  const off = "set BREAKWATER_DEMO=false to run without it";
+  if (!urls.web || !urls.otlpHttp) {
+    console.log(`breakwater: demo shop skipped: it needs the API and OTLP receivers in one process (BREAKWATER_ROLE=all)`);
+    return;
+  }
+  try {
+    const { parseDemoConfig } = await import("../../services-demo/shared/env");
+    const { startDemo } = await import("../../services-demo/supervisor");
+    const { createLogger } = await import("../server/logger");
+    const config = parseDemoConfig(process.env);
+    const demo = await startDemo({
+      breakwaterUrl: urls.web,
+      otlpEndpoint: urls.otlpHttp,
+      token: env.BREAKWATER_INGEST_TOKENS[0],
+      // Inventory and orders keep their tables in their own schema (DEMO_DB_SCHEMA, default demo_shop).
+      databaseUrl: config.databaseUrl ?? process.env.DATABASE_URL,
+      dbSchema: config.dbSchema,
+      host: config.host,
+      ports: config.ports,
+      loadRate: config.loadRate,
+      rateLimit: config.rateLimit,
+      logLevel: env.LOG_LEVEL,
+      log: createLogger({ level: env.LOG_LEVEL, name: "demo" }),
+    });
+    stops.push(() => demo.stop());
+    const load = config.loadRate > 0 ? `, ${config.loadRate} req/s of load` : "";
+    console.log(`breakwater: demo shop running (gateway ${demo.gatewayUrl}${load}); ${off}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`breakwater: ${message.startsWith("demo") ? message : `demo shop not started: ${message}`}`);
+    console.error(`breakwater: Breakwater keeps running without the demo; ${off}`);
+  }
 }
 
 main().catch(async (error: unknown) => {
