@@ -75,7 +75,8 @@ function createDiscoveryChanges(config: pg.ClientConfig, log: DiscoveryLog): Dis
 
   const connect = async () => {
     if (stopped) return;
-    const next = new pg.Client({ ...config, application_name: "breakwater-discovery", keepAlive: true });
+    // The pid tells Breakwater processes' listeners apart in pg_stat_activity.
+    const next = new pg.Client({ ...config, application_name: `breakwater-discovery-${process.pid}`, keepAlive: true });
     client = next;
     let lost = false;
     const onLost = (reason: string) => {
