@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { serviceNameSchema } from "@/lib/control/contract";
+import { declareRoute } from "@/lib/control/declare-route";
+import { withControlErrors } from "@/lib/control/errors";
+import { describeToken, requireMachineToken } from "@/lib/control/machine-auth";
+import { listRoutes } from "@/lib/control/list-routes";
+import { parseBody } from "@/lib/control/parse-body";
+import { readJsonBody } from "@/lib/control/read-json-body";
+import { routeDeclarationRulesSchema } from "@/lib/control/route-weights";
+import { createRouteHandler } from "@/lib/http/route-handler";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+const ROUTE_DECLARATION_MAX_BYTES = 64 * 1024;
+
+/**
+ * The client's address for the audit row: the first X-Forwarded-For entry (Next.js sets the
+ * header to the socket's address when no proxy did). Informational: a client can forge it.
+ */
+function clientAddress(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip")?.trim() || "unknown";
+}
+
+/** GET /api/v1/routes[?service=] — routes with their backends, version and what each gateway applied. */
+export const GET = createRouteHandler({
+  name: "GET /api/v1/routes",
+  query: z.object({ service: serviceNameSchema.optional() }),
+  handle: async ({ query }) => Response.json({ routes: await listRoutes({ service: query.service }) }),
+});
+
+/**
+ * POST /api/v1/routes — a gateway declares a route (routeDeclarationSchema; weights integers
+ * summing to 100, at least one above zero, each version once). 201 { created: true, route }
+ * when it was created, 200 { created: false, route } with the existing route unchanged; 400
+ * naming the field; 401 without a valid machine token when tokens are configured; 415 unless
+ * the body is application/json.
+ */
+export const POST = createRouteHandler({
+  name: "POST /api/v1/routes",
+  handle: withControlErrors(async ({ request }) => {
+    requireMachineToken(request);
+    const body = await readJsonBody(request, { limitBytes: ROUTE_DECLARATION_MAX_BYTES, limitName: "64 KiB" });
+    const declaration = parseBody(routeDeclarationRulesSchema, body);
+    const actor = `gateway:${declaration.instanceId ?? describeToken(request) ?? "anonymous"}`;
+    const result = await declareRoute(declaration, { actor, source: clientAddress(request) });
+    return Response.json(result, { status: result.created ? 201 : 200 });
+  }),
+});
