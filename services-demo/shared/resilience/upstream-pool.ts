@@ -326,6 +326,10 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     }
   };
 
+  /** The route named by the request, else the first route serving its service; none → plain round robin. */
+  const routeOf = (request: UpstreamRequest) =>
+    request.route ? routes.find((r) => r.id === request.route) : routes.find((r) => r.service === request.service);
+
   const entryOf = (service: string, instanceId: string) => entries.get(keyOf(service, instanceId));
 
   const candidatesOf = (service: string, version: string | undefined) =>
@@ -338,9 +342,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
    * their breaker refused count as not-permitted calls on that breaker.
    */
   const select = (request: UpstreamRequest, tried: ReadonlySet<string>): Selection => {
-    const route = request.route
-      ? routes.find((candidate) => candidate.id === request.route)
-      : routes.find((candidate) => candidate.service === request.service);
+    const route = routeOf(request);
     const routeId = route?.id;
     const permitted = new Map<string, boolean>();
     const isPermitted = (instanceId: string) => {
@@ -468,9 +470,6 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     span.end();
   };
 
-  const routeFor = (request: UpstreamRequest) =>
-    (request.route ? routes.find((r) => r.id === request.route) : routes.find((r) => r.service === request.service))?.id;
-
   const call = async (request: UpstreamRequest, callOptions: CallOptions = {}): Promise<UpstreamCallResult> => {
     if (!request.path.startsWith("/")) throw new Error(`upstream path must start with "/", got ${request.path}`);
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
@@ -483,7 +482,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       const selection = select(request, tried);
       if (!selection.ok) {
         if (!last) {
-          const route = routeFor(request);
+          const route = routeOf(request)?.id;
           traceUnavailable(request, selection.reason, route);
           return { kind: "unavailable", reason: selection.reason, route, attempts: [] };
         }
