@@ -209,6 +209,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
   const policy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
   const graceMs = options.stopGraceMs ?? 8_000;
   const loadRate = options.loadRate ?? 15;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const output =
     options.output ??
     ((line: string, instance: string, stream: "stdout" | "stderr") =>
@@ -352,15 +353,33 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
       if (entry.wanted !== "running") return;
       entry.restarts++;
       spawnInstance(entry);
+      waitReady(entry, Date.now() + startTimeoutMs, entry.child).then(
+        () => log.info(`demo: ${spec.instanceId} is back (restart ${entry.restarts})`),
+        (error: unknown) => {
+          // A crash during start-up is reported (and retried) by onExit; only a silent hang is news.
+          if (!(error instanceof Superseded) && entry.child && entry.state === "starting") {
+            log.warn(`demo: ${(error as Error).message}`);
+          }
+        },
+      );
     }, delayMs);
   };
 
-  /** Until /healthz answers 200 (or the process gave up for good, or the deadline passes). */
-  const waitReady = async (entry: Managed, deadline: number): Promise<void> => {
+  class Superseded extends Error {}
+  /**
+   * Until /healthz answers 200 (or the process gave up for good, or the deadline passes).
+   * With `child`, only for that process: a newer one (it crashed and was restarted) has its own wait.
+   */
+  const waitReady = async (entry: Managed, deadline: number, child?: ChildProcess): Promise<void> => {
     while (Date.now() < deadline) {
-      if (entry.state === "failed" || entry.wanted === "stopped") {
-        throw new DemoStartError(`${entry.spec.instanceId} did not start (${entry.state})`);
+      if (child && entry.child && entry.child !== child) throw new Superseded();
+      if (entry.state === "failed") {
+        const tail = entry.stderrTail.length > 0 ? `; last stderr lines:\n    ${entry.stderrTail.join("\n    ")}` : "";
+        throw new DemoStartError(
+          `${entry.spec.instanceId} did not start: it crashed ${entry.quickCrashes} times in a row${tail}`,
+        );
       }
+      if (entry.wanted === "stopped") throw new DemoStartError(`${entry.spec.instanceId} was stopped while starting`);
       if (entry.child && entry.address === undefined) {
         entry.state = "running";
         return;
@@ -446,7 +465,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     await Promise.all(entries.map((entry) => waitReady(entry, deadline)));
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + startTimeoutMs;
   try {
     const services = [...managed.values()].filter((entry) => entry.spec.instanceId !== LOADGEN_INSTANCE.instanceId);
     await startEntries(services, deadline);
@@ -491,7 +510,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
         if (entry.wanted === "running") return;
         await stopEntry(entry);
       }
-      await startEntries([entry], Date.now() + (options.startTimeoutMs ?? 60_000));
+      await startEntries([entry], Date.now() + startTimeoutMs);
       log.info(`demo: ${instanceId} started on request`);
     },
     stop,

@@ -51,15 +51,8 @@ runService(async ({ env, log }) => {
     owner: { service: identity.service, instanceId: identity.instanceId },
     services: GATEWAY_UPSTREAMS,
     log,
-    onBreakerTransition: ({ targetInstanceId, transition }) => {
-      log.info("breaker transition", {
-        target: targetInstanceId,
-        from: transition.from,
-        to: transition.to,
-        reason: transition.reason,
-      });
-      beatNow();
-    },
+    // The pool logs the transition; Breakwater should hear of it now, not at the next beat.
+    onBreakerTransition: () => beatNow(),
   });
   // Until Breakwater answers, the declared defaults route traffic.
   pool.setRoutes(effectiveRoutes([]));
@@ -72,11 +65,7 @@ runService(async ({ env, log }) => {
     onConfig: (config) => {
       pool.setInstances(config.instances);
       pool.setRoutes(effectiveRoutes(config.routes));
-      log.info("config applied", {
-        version: config.version,
-        instances: config.instances.length,
-        routes: config.routes.map((route) => `${route.id}@${route.version}`).join(","),
-      });
+      // (The watch logs each applied config.)
       beatNow();
     },
   });
@@ -85,11 +74,13 @@ runService(async ({ env, log }) => {
   declareRoutes({
     breakwaterUrl: env.breakwaterUrl,
     token: env.token,
-    routes: DECLARED_ROUTES,
+    // The instance id makes Breakwater's audit row say which gateway created the route.
+    routes: DECLARED_ROUTES.map((route) => ({ ...route, instanceId: identity.instanceId })),
     log,
     signal: declaring.signal,
   }).then(
-    () => log.info("routes declared", { routes: DECLARED_ROUTES.map((route) => route.id).join(",") }),
+    // (Each declaration is logged by declareRoutes.)
+    () => undefined,
     (error: unknown) => {
       if (declaring.signal.aborted) return;
       const message = error instanceof DeclareRouteError ? error.message : String(error);
@@ -117,7 +108,7 @@ runService(async ({ env, log }) => {
     sendJson(
       ctx.res,
       503,
-      { error: `${routeId} is unavailable: ${reason}`, fallback: true, route: routeId },
+      { error: reason, fallback: true, route: routeId },
       { "retry-after": "5", "x-breakwater-fallback": "unavailable" },
     );
   };
@@ -190,7 +181,7 @@ runService(async ({ env, log }) => {
       if (!(isListing && result.status >= 500 && listings.has(resolved.upstreamPath))) return relay(ctx, result);
     }
     const problem = upstreamProblem(resolved.service, result);
-    fallback(ctx, resolved.routeId, resolved.upstreamPath, problem?.message ?? "upstream failed");
+    fallback(ctx, resolved.routeId, resolved.upstreamPath, problem?.message ?? `${resolved.service} failed`);
   };
 
   const routes = new Router().add("*", "/api/catalog/*", proxy).add("*", "/api/orders", proxy).add("*", "/api/orders/*", proxy);

@@ -64,15 +64,8 @@ runService(async ({ env, log }) => {
     services: UPSTREAMS,
     timeoutMs: 1_500,
     log,
-    onBreakerTransition: ({ targetInstanceId, transition }) => {
-      log.info("breaker transition", {
-        target: targetInstanceId,
-        from: transition.from,
-        to: transition.to,
-        reason: transition.reason,
-      });
-      beatNow();
-    },
+    // The pool logs the transition; Breakwater should hear of it now, not at the next beat.
+    onBreakerTransition: () => beatNow(),
   });
   const discovery = startDiscoveryWatch({
     breakwaterUrl: env.breakwaterUrl,
@@ -80,8 +73,8 @@ runService(async ({ env, log }) => {
     services: UPSTREAMS,
     log,
     onConfig: (config) => {
+      // (The watch logs each applied config.)
       pool.applyDiscovery(config);
-      log.info("discovery applied", { version: config.version, instances: config.instances.length });
       beatNow();
     },
   });
