@@ -153,8 +153,18 @@ function encodeAttributesForCopy(attributes: Attributes, keys: KeyEncoding | und
   return json.replaceAll("\\", "\\\\");
 }
 
+/**
+ * JSON text for COPY (backslashes doubled), or undefined when it holds an escape jsonb
+ * refuses (or looks like one): the caller then takes the path that re-encodes from values.
+ */
+export function jsonTextForCopy(json: string): string | undefined {
+  if (json.indexOf("\\") === -1) return json;
+  if (JSON_UNSTORABLE_ESCAPE.test(json)) return undefined;
+  return json.replaceAll("\\", "\\\\");
+}
+
 /** Events or links as JSON text for COPY, the keys of their attributes encoded when `keys` is given. */
-function encodeNestedForCopy(items: readonly (SpanEvent | SpanLink)[], keys: KeyEncoding | undefined): string {
+export function encodeNestedForCopy(items: readonly (SpanEvent | SpanLink)[], keys: KeyEncoding | undefined): string {
   if (keys === undefined) return encodeJsonForCopy(items);
   return encodeJsonForCopy(
     items.map((item) =>

@@ -1,7 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
 import { OtlpDecodeError } from "@/lib/otlp/decode";
-import type { SpanBatch } from "@/lib/otlp/model";
 import { encodeExportResponse } from "@/lib/otlp/response";
 import type { Logger } from "@/lib/server/logger";
 import { createIngestAuthorizer } from "./auth";
@@ -11,6 +10,7 @@ import {
   EARLY_REFUSAL_RETRY_AFTER_S,
   isWriterQueueFull,
   submitDecodedRequest,
+  type DecodedTraceRequest,
   type OtlpReceiverDeps,
 } from "./ingest-trace-request";
 import { getSharedBodyBudget, type BodyBudget } from "./read-body";
@@ -154,9 +154,9 @@ function createTraceExportHandler(deps: OtlpGrpcDeps, budget: BodyBudget): grpc.
       const message = "too many request bytes in flight; retry later";
       return done(retryableError(grpc.status.UNAVAILABLE, message, OVERLOADED_RETRY_AFTER_S), null);
     }
-    let batch: SpanBatch;
+    let batch: DecodedTraceRequest;
     try {
-      batch = decodeIngestRequest(body, "protobuf", deps.env);
+      batch = decodeIngestRequest(body, "protobuf", deps.env, deps.writer.attributeKeys);
     } catch (error) {
       if (error instanceof OtlpDecodeError) return done(plainError(grpc.status.INVALID_ARGUMENT, error.message), null);
       const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

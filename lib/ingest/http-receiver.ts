@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { OtlpDecodeError } from "@/lib/otlp/decode";
-import type { SpanBatch } from "@/lib/otlp/model";
 import { encodeExportResponse, encodeRpcStatus } from "@/lib/otlp/response";
 import { bearerChallenge, createIngestAuthorizer } from "./auth";
 import { DatabaseUnavailableError, QueueFullError } from "./errors";
@@ -10,6 +9,7 @@ import {
   EARLY_REFUSAL_RETRY_AFTER_S,
   isWriterQueueFull,
   submitDecodedRequest,
+  type DecodedTraceRequest,
   type OtlpReceiverDeps,
 } from "./ingest-trace-request";
 import { BodyReadError, discardBody, getSharedBodyBudget, readBody } from "./read-body";
@@ -136,12 +136,12 @@ export function createOtlpHttpHandler(deps: OtlpHttpDeps): OtlpHttpHandler {
     // The body counts against the budget from its first byte until it is decoded; after
     // that only the batch is held, and the writer's queue bounds those.
     const lease = budget.lease();
-    let batch: SpanBatch;
+    let batch: DecodedTraceRequest;
     let bytes: number;
     try {
       const body = await readBody(req, { limitBytes, lease });
       bytes = body.length;
-      batch = decodeIngestRequest(body, contentFormat, deps.env);
+      batch = decodeIngestRequest(body, contentFormat, deps.env, deps.writer.attributeKeys);
     } catch (error) {
       if (error instanceof BodyReadError) {
         if (error.code === "CLIENT_ABORTED") return { status: 499, detail: error.message };

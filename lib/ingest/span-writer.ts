@@ -1,14 +1,18 @@
 import type pg from "pg";
 import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import type { Env } from "@/lib/env";
-import type { NormalizedSpan, ResourceRecord, ScopeRecord, SpanBatch } from "@/lib/otlp/model";
+import type { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
+import type { SpanBatch } from "@/lib/otlp/model";
 import { silentLogger, type Logger } from "@/lib/server/logger";
 import { DatabaseUnavailableError, QueueFullError, errorCode, isDatabaseUnavailable, isTemporaryWriteFailure } from "./errors";
+import type { EncodedSpanBatch } from "./encode-trace-request";
 import {
   CatalogCache,
-  prepareSpanBatch,
+  prepareSpanBatchParts,
+  spanCountOf,
   writeSpanBatch,
   type PreparedSpanBatch,
+  type SpanBatchPart,
   type SpanBatchRows,
   type WriteSpanBatchResult,
 } from "./write-span-batch";
@@ -60,7 +64,7 @@ export type SpanWriterStats = {
 };
 
 type PendingRequest = {
-  batch: SpanBatchRows;
+  batch: SpanBatchPart;
   spanCount: number;
   enqueuedAtMs: number;
   resolve: (result: { inserted: number; duplicates: number }) => void;
@@ -157,6 +161,14 @@ export class SpanWriter {
     this.logger = opts.logger ?? silentLogger;
   }
 
+  /**
+   * The attribute key dictionary rows are written with: receivers encode requests with it
+   * (lib/ingest/encode-trace-request) before submitting them.
+   */
+  get attributeKeys(): AttributeKeyDictionary {
+    return this.cache.attributeKeys;
+  }
+
   /** Starts the writer loops. Requests submitted before start() wait in the queue. */
   start(): void {
     if (this.started || this.closing) return;
@@ -169,13 +181,13 @@ export class SpanWriter {
    * many were already stored; rejects with QueueFullError, DatabaseUnavailableError or the
    * write's own error, in which case nothing of the request was committed.
    */
-  submit(batch: SpanBatch | SpanBatchRows): Promise<{ inserted: number; duplicates: number }> {
+  submit(batch: SpanBatch | SpanBatchRows | EncodedSpanBatch): Promise<{ inserted: number; duplicates: number }> {
     if (this.closing) {
       return Promise.reject(
         new DatabaseUnavailableError("span writer is shutting down", { code: "WRITER_CLOSED", retryAfterSeconds: 5 }),
       );
     }
-    const spanCount = batch.spans.length;
+    const spanCount = spanCountOf(batch);
     if (spanCount === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
     // A request larger than the whole queue is still taken when the queue is empty, or it
     // could never be written.
@@ -325,7 +337,12 @@ export class SpanWriter {
   private async writeRequests(requests: PendingRequest[]): Promise<void> {
     try {
       // Encoded once, before a connection is taken, and reused by the retries.
-      const result = await this.writeWithRetries(prepareSpanBatch(mergeRequests(requests), this.cache));
+      const result = await this.writeWithRetries(
+        prepareSpanBatchParts(
+          requests.map((request) => request.batch),
+          this.cache,
+        ),
+      );
       this.settleWritten(requests, result);
     } catch (error) {
       if (isDatabaseUnavailable(error) || isTemporaryWriteFailure(error)) {
@@ -511,21 +528,4 @@ export class SpanWriter {
 function destroyConnection(client: pg.PoolClient): void {
   const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
   stream?.destroy();
-}
-
-/**
- * One batch of several requests: resources, scopes and spans concatenated in order. Repeated
- * resource and scope ids are left to writeSpanBatch, which keeps the first of each.
- */
-function mergeRequests(requests: PendingRequest[]): SpanBatchRows {
-  if (requests.length === 1) return requests[0].batch;
-  const resources: ResourceRecord[] = [];
-  const scopes: ScopeRecord[] = [];
-  const spans: NormalizedSpan[] = [];
-  for (const { batch } of requests) {
-    for (let i = 0; i < batch.resources.length; i++) resources.push(batch.resources[i]);
-    for (let i = 0; i < batch.scopes.length; i++) scopes.push(batch.scopes[i]);
-    for (let i = 0; i < batch.spans.length; i++) spans.push(batch.spans[i]);
-  }
-  return { resources, scopes, spans };
 }

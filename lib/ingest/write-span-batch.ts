@@ -3,7 +3,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { AttributeKeyDictionary, compareStrings } from "@/lib/db/attribute-keys";
 import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
-import type { NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
+import type { Attributes, NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import {
   SPAN_COPY_COLUMN_LIST,
   encodeSpanCopyChunks,
@@ -12,6 +12,7 @@ import {
   toStorableJson,
   toStorableText,
 } from "./copy-encode";
+import type { EncodedSpanBatch } from "./encode-trace-request";
 import { errorCode } from "./errors";
 
 export type SpanBatchRows = {
@@ -152,9 +153,30 @@ function isUniqueViolation(error: unknown): boolean {
   return errorCode(error) === UNIQUE_VIOLATION;
 }
 
-/** trace id + span id + start (µs), as the slow path's INSERT … RETURNING spells it. */
-function spanKey(span: NormalizedSpan, startMicros: number): string {
-  return `${span.traceId}${span.spanId}${startMicros}`;
+/** Column indexes of trace_id and span_id in SPAN_COPY_COLUMNS. */
+const TRACE_ID_COLUMN = 4;
+const SPAN_ID_COLUMN = 11;
+
+/**
+ * trace id + span id + start (µs) of every row, as the slow path's INSERT … RETURNING spells
+ * them, read back from the COPY text (only after a duplicate, so the rows are all there is to
+ * keep per span). Lines never hold a raw newline or tab inside a value (COPY escapes them),
+ * and the columns up to span_id are ASCII, so latin1 reads them exactly.
+ */
+function spanKeysOf(copyChunks: readonly Buffer[], startMicros: Float64Array): string[] {
+  const keys: string[] = [];
+  for (const chunk of copyChunks) {
+    const text = chunk.toString("latin1");
+    for (let lineStart = 0; lineStart < text.length;) {
+      let lineEnd = text.indexOf("\n", lineStart);
+      if (lineEnd === -1) lineEnd = text.length;
+      const columns = text.slice(lineStart, lineEnd).split("\t", SPAN_ID_COLUMN + 1);
+      // span_id is bytea input "\\x…" (backslash doubled for COPY).
+      keys.push(columns[TRACE_ID_COLUMN] + columns[SPAN_ID_COLUMN].slice(3) + startMicros[keys.length]);
+      lineStart = lineEnd + 1;
+    }
+  }
+  return keys;
 }
 
 /**
@@ -163,7 +185,6 @@ function spanKey(span: NormalizedSpan, startMicros: number): string {
  */
 async function insertSkippingDuplicates(
   client: pg.PoolClient,
-  spans: readonly NormalizedSpan[],
   startMicros: Float64Array,
   copyChunks: readonly Buffer[],
 ): Promise<number[]> {
@@ -180,8 +201,9 @@ async function insertSkippingDuplicates(
   const insertedKeys = new Set<string>();
   for (const row of result.rows) insertedKeys.add(row[0]);
   const duplicateIndexes: number[] = [];
-  for (let i = 0; i < spans.length; i++) {
-    const key = spanKey(spans[i], startMicros[i]);
+  const keys = spanKeysOf(copyChunks, startMicros);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     // Deleting the key credits a span repeated within the batch to its first occurrence only.
     if (!insertedKeys.delete(key)) duplicateIndexes.push(i);
   }
@@ -202,34 +224,36 @@ type ServiceTotals = {
  * over every span of every batch.
  */
 function summarizeCatalogues(
-  spans: readonly NormalizedSpan[],
+  spans: SpanCatalogueColumns,
   startMicros: Float64Array,
   duplicateIndexes: readonly number[],
 ): Map<string, ServiceTotals> {
   const services = new Map<string, ServiceTotals>();
+  const { serviceNames, names, kinds } = spans;
   let nextDuplicate = 0;
-  for (let i = 0; i < spans.length; i++) {
+  for (let i = 0; i < serviceNames.length; i++) {
     if (nextDuplicate < duplicateIndexes.length && duplicateIndexes[nextDuplicate] === i) {
       nextDuplicate++;
       continue;
     }
-    const span = spans[i];
+    const serviceName = serviceNames[i];
     const startUs = startMicros[i];
-    let service = services.get(span.serviceName);
+    let service = services.get(serviceName);
     if (service === undefined) {
       service = { count: 0, firstUs: startUs, lastUs: startUs, operations: new Map() };
-      services.set(span.serviceName, service);
+      services.set(serviceName, service);
     }
     service.count++;
     if (startUs < service.firstUs) service.firstUs = startUs;
     if (startUs > service.lastUs) service.lastUs = startUs;
-    let byKind = service.operations.get(span.name);
+    let byKind = service.operations.get(names[i]);
     if (byKind === undefined) {
       byKind = [];
-      service.operations.set(span.name, byKind);
+      service.operations.set(names[i], byKind);
     }
-    const previous = byKind[span.kind];
-    if (previous === undefined || startUs > previous) byKind[span.kind] = startUs;
+    const kind = kinds[i];
+    const previous = byKind[kind];
+    if (previous === undefined || startUs > previous) byKind[kind] = startUs;
   }
   return services;
 }
@@ -290,10 +314,29 @@ async function upsertCatalogues(client: pg.PoolClient, services: Map<string, Ser
   );
 }
 
+/** What the catalogues need of each span, in batch order. */
+type SpanCatalogueColumns = { serviceNames: string[]; names: string[]; kinds: number[] };
+
+/** One request of a batch: normalized spans (encoded here) or rows the receiver encoded already. */
+export type SpanBatchPart = SpanBatchRows | EncodedSpanBatch;
+
+function isEncoded(part: SpanBatchPart): part is EncodedSpanBatch {
+  return "copyText" in part;
+}
+
+/** Spans in a request, whichever form it has. */
+export function spanCountOf(part: SpanBatchPart): number {
+  return isEncoded(part) ? part.spanCount : part.spans.length;
+}
+
 /** A batch encoded for COPY and summarized, ready to write (and to write again on a retry). */
 export type PreparedSpanBatch = {
-  readonly rows: SpanBatchRows;
+  readonly parts: readonly SpanBatchPart[];
+  readonly resources: readonly ResourceRecord[];
+  readonly scopes: readonly ScopeRecord[];
+  readonly spanCount: number;
   readonly startMicros: Float64Array;
+  readonly catalogueColumns: SpanCatalogueColumns;
   readonly hourStartsMs: ReadonlySet<number>;
   /** The attribute key dictionary the rows are encoded with (that of the target database). */
   readonly attributeKeys: AttributeKeyDictionary;
@@ -313,35 +356,101 @@ export type PreparedSpanBatch = {
  * held idle while a batch is encoded, and a retried batch is not encoded twice. `cache` must
  * be the one the batch is then written with (its attribute key dictionary encodes the rows).
  */
-export function prepareSpanBatch(rows: SpanBatchRows, cache: CatalogCache = processCatalogCache): PreparedSpanBatch {
-  const { spans } = rows;
-  const startMicros = new Float64Array(spans.length);
-  const hourStartsMs = new Set<number>();
-  for (let i = 0; i < spans.length; i++) {
-    const micros = spanStartMicros(spans[i].startTimeUnixNano);
-    startMicros[i] = micros;
-    hourStartsMs.add(Math.floor(micros / HOUR_US) * HOUR_MS);
+export function prepareSpanBatch(
+  rows: SpanBatchRows,
+  cache: CatalogCache = processCatalogCache,
+): PreparedSpanBatch & { rows: SpanBatchRows } {
+  return { ...prepareSpanBatchParts([rows], cache), rows };
+}
+
+/**
+ * prepareSpanBatch for several requests written in one transaction, in order. Requests the
+ * receiver encoded already (EncodedSpanBatch) are taken as they are; they must have been
+ * encoded with `cache`'s attribute key dictionary.
+ */
+export function prepareSpanBatchParts(
+  parts: readonly SpanBatchPart[],
+  cache: CatalogCache = processCatalogCache,
+): PreparedSpanBatch {
+  let spanCount = 0;
+  for (const part of parts) spanCount += spanCountOf(part);
+  const startMicros = new Float64Array(spanCount);
+  const catalogueColumns: SpanCatalogueColumns = { serviceNames: [], names: [], kinds: [] };
+  const resources: ResourceRecord[] = [];
+  const scopes: ScopeRecord[] = [];
+  const unknownKeys = new Set<string>();
+  let offset = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.resources.length; i++) resources.push(part.resources[i]);
+    for (let i = 0; i < part.scopes.length; i++) scopes.push(part.scopes[i]);
+    if (isEncoded(part)) {
+      if (part.attributeKeys !== cache.attributeKeys) {
+        throw new Error("an encoded span batch must be written with the attribute key dictionary it was encoded with");
+      }
+      startMicros.set(part.startMicros, offset);
+      for (let i = 0; i < part.spanCount; i++) {
+        catalogueColumns.serviceNames.push(part.serviceNames[i]);
+        catalogueColumns.names.push(part.names[i]);
+        catalogueColumns.kinds.push(part.kinds[i]);
+      }
+      offset += part.spanCount;
+      continue;
+    }
+    for (const span of part.spans) {
+      startMicros[offset++] = spanStartMicros(span.startTimeUnixNano);
+      catalogueColumns.serviceNames.push(span.serviceName);
+      catalogueColumns.names.push(span.name);
+      catalogueColumns.kinds.push(span.kind);
+      collectUnknownKeys(cache.attributeKeys, span, unknownKeys);
+    }
   }
+  const hourStartsMs = new Set<number>();
+  for (let i = 0; i < spanCount; i++) hourStartsMs.add(Math.floor(startMicros[i] / HOUR_US) * HOUR_MS);
   const prepared: PreparedSpanBatch = {
-    rows,
+    parts,
+    resources,
+    scopes,
+    spanCount,
     startMicros,
+    catalogueColumns,
     hourStartsMs,
     attributeKeys: cache.attributeKeys,
     copyChunks: undefined,
-    unknownKeys: new Set(),
-    allNewCatalogues: summarizeCatalogues(spans, startMicros, []),
+    unknownKeys,
+    allNewCatalogues: summarizeCatalogues(catalogueColumns, startMicros, []),
   };
-  encodePrepared(prepared);
+  // With unknown keys the rows are encoded once they are resolved (copyChunksOf), not twice.
+  if (unknownKeys.size === 0) encodePrepared(prepared);
   return prepared;
+}
+
+/** Adds the attribute keys of a span, its events and links that `dictionary` cannot encode yet. */
+function collectUnknownKeys(dictionary: AttributeKeyDictionary, span: NormalizedSpan, unknown: Set<string>): void {
+  const collect = (attributes: Attributes | undefined) => {
+    if (attributes === undefined) return;
+    for (const key of Object.keys(attributes)) if (dictionary.token(key) === undefined) unknown.add(key);
+  };
+  collect(span.attributes);
+  if (span.events !== undefined) for (const event of span.events) collect(event.attributes);
+  if (span.links !== undefined) for (const link of span.links) collect(link.attributes);
 }
 
 /** Encodes the COPY text; leaves it undefined (and lists the keys) when a key is not known yet. */
 function encodePrepared(prepared: PreparedSpanBatch): void {
   const missing = new Set<string>();
-  const chunks = encodeSpanCopyChunks(prepared.rows.spans, undefined, prepared.startMicros, {
-    dictionary: prepared.attributeKeys,
-    missing,
-  });
+  const keys = { dictionary: prepared.attributeKeys, missing };
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const part of prepared.parts) {
+    if (isEncoded(part)) {
+      if (part.spanCount > 0) chunks.push(part.copyText);
+      offset += part.spanCount;
+      continue;
+    }
+    const startMicros = prepared.startMicros.subarray(offset, offset + part.spans.length);
+    for (const chunk of encodeSpanCopyChunks(part.spans, undefined, startMicros, keys)) chunks.push(chunk);
+    offset += part.spans.length;
+  }
   prepared.copyChunks = missing.size === 0 ? chunks : undefined;
   prepared.unknownKeys = missing;
 }
@@ -392,7 +501,8 @@ export async function writeSpanBatch(
   batch: SpanBatchRows | PreparedSpanBatch,
   options: WriteSpanBatchOptions = {},
 ): Promise<WriteSpanBatchResult> {
-  if ((isPrepared(batch) ? batch.rows : batch).spans.length === 0) return { inserted: 0, duplicates: 0, duplicateIndexes: [] };
+  if ((isPrepared(batch) ? batch.spanCount : batch.spans.length) === 0)
+    return { inserted: 0, duplicates: 0, duplicateIndexes: [] };
   // Encode before BEGIN: a span that cannot be encoded fails without opening a transaction.
   const prepared = isPrepared(batch) ? batch : prepareSpanBatch(batch, options.cache);
   for (let attempt = 0; ; attempt++) {
@@ -410,11 +520,10 @@ async function writePrepared(
   prepared: PreparedSpanBatch,
   options: WriteSpanBatchOptions,
 ): Promise<WriteSpanBatchResult> {
-  const { spans } = prepared.rows;
   const cache = options.cache ?? processCatalogCache;
   const nowMs = options.nowMs ?? Date.now();
-  const resources = unknownRecords(prepared.rows.resources, (id) => cache.hasResource(id, nowMs));
-  const scopes = unknownRecords(prepared.rows.scopes, (id) => cache.hasScope(id, nowMs));
+  const resources = unknownRecords(prepared.resources, (id) => cache.hasResource(id, nowMs));
+  const scopes = unknownRecords(prepared.scopes, (id) => cache.hasScope(id, nowMs));
 
   // Partition DDL and new attribute keys commit on their own; doing them before BEGIN keeps
   // the span transaction short.
@@ -444,8 +553,8 @@ async function writePrepared(
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
-      duplicateIndexes = await insertSkippingDuplicates(client, spans, prepared.startMicros, copyChunks);
-      catalogues = summarizeCatalogues(spans, prepared.startMicros, duplicateIndexes);
+      duplicateIndexes = await insertSkippingDuplicates(client, prepared.startMicros, copyChunks);
+      catalogues = summarizeCatalogues(prepared.catalogueColumns, prepared.startMicros, duplicateIndexes);
     }
     await upsertCatalogues(client, catalogues);
     await client.query("COMMIT");
@@ -455,7 +564,7 @@ async function writePrepared(
       nowMs,
     );
     return {
-      inserted: spans.length - duplicateIndexes.length,
+      inserted: prepared.spanCount - duplicateIndexes.length,
       duplicates: duplicateIndexes.length,
       duplicateIndexes,
     };

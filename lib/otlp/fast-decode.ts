@@ -44,7 +44,7 @@ const stringCache: (string | undefined)[] = new Array<string | undefined>(STRING
 const NO_RESOURCE = { serviceName: "", id: "" };
 
 const KIND_NONE = 0;
-const KIND_STRING = 1;
+export const KIND_STRING = 1;
 const KIND_BOOL = 2;
 const KIND_INT = 3;
 const KIND_DOUBLE = 4;
@@ -52,7 +52,7 @@ const KIND_ARRAY = 5;
 const KIND_KVLIST = 6;
 const KIND_BYTES = 7;
 
-function outOfRange(): WireFormatError {
+export function outOfRange(): WireFormatError {
   return new WireFormatError("index out of range");
 }
 
@@ -61,9 +61,14 @@ function tooDeep(): WireFormatError {
 }
 
 /** One AnyValue being decoded: repeats of KeyValue.value merge into the same state. */
-class ValueState {
+export class ValueState {
   kind = KIND_NONE;
   text = "";
+  /** Bytes of `text` in the request (for KIND_STRING), so a writer can copy them as they are. */
+  textStart = 0;
+  textEnd = 0;
+  /** `text` is not made yet (lazyStringValues): finish() decodes it from textStart / textEnd. */
+  textPending = false;
   flag = false;
   low = 0;
   high = 0;
@@ -88,7 +93,7 @@ class ValueState {
 }
 
 /** Collects a repeated KeyValue field with the normalizer's rules (cap, last key wins). */
-class AttributeSink {
+export class AttributeSink {
   out: Attributes | undefined = undefined;
   count = 0;
   capDropped = 0;
@@ -126,25 +131,33 @@ class AttributeSink {
 
 type ScopeGroup = { spans: NormalizedSpan[]; scope: ScopeRecord | undefined };
 
-class TraceRequestDecoder {
-  private pos = 0;
+export class TraceRequestDecoder {
+  protected pos = 0;
   /** Out-parameters of int64() / fixed64(). */
-  private low = 0;
-  private high = 0;
-  private readonly states: ValueState[] = Array.from({ length: VALUE_DEPTH + 1 }, () => new ValueState());
-  private readonly resourceSink = new AttributeSink();
-  private readonly scopeSink = new AttributeSink();
-  private readonly spanSink = new AttributeSink();
-  private readonly eventSink = new AttributeSink();
-  private readonly linkSink = new AttributeSink();
-  private scopeName = "";
-  private scopeVersion = "";
-  private statusMessage = "";
-  private statusCode = 0;
+  protected low = 0;
+  protected high = 0;
+  protected readonly states: ValueState[] = Array.from({ length: VALUE_DEPTH + 1 }, () => new ValueState());
+  protected readonly resourceSink = new AttributeSink();
+  protected readonly scopeSink = new AttributeSink();
+  protected readonly spanSink = new AttributeSink();
+  protected readonly eventSink = new AttributeSink();
+  protected readonly linkSink = new AttributeSink();
+  /**
+   * String values are validated but made into strings only when finish() needs them (a
+   * writer that copies their bytes does not): set by a subclass.
+   */
+  protected lazyStringValues = false;
+  /** Byte range of the last string() / stringBytes() read. */
+  protected stringStart = 0;
+  protected stringEnd = 0;
+  protected scopeName = "";
+  protected scopeVersion = "";
+  protected statusMessage = "";
+  protected statusCode = 0;
 
   constructor(
-    private readonly buf: Buffer,
-    private readonly ctx: NormalizeContext,
+    protected readonly buf: Buffer,
+    protected readonly ctx: NormalizeContext,
   ) {}
 
   // ---- messages ---------------------------------------------------------------------------
@@ -164,18 +177,18 @@ class TraceRequestDecoder {
     }
   }
 
-  private open(length: number, limit: number, depth: number): number {
+  protected open(length: number, limit: number, depth: number): number {
     if (depth > RECURSION_LIMIT) throw tooDeep();
     const end = this.pos + length;
     if (end > limit) throw outOfRange();
     return end;
   }
 
-  private close(end: number): void {
+  protected close(end: number): void {
     if (this.pos !== end) throw outOfRange();
   }
 
-  private resourceSpans(length: number, limit: number, depth: number, r: number): void {
+  protected resourceSpans(length: number, limit: number, depth: number, r: number): void {
     const end = this.open(length, limit, depth);
     const sink = this.resourceSink;
     sink.reset();
@@ -225,7 +238,7 @@ class TraceRequestDecoder {
     }
   }
 
-  private resource(length: number, limit: number, depth: number): void {
+  protected resource(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -250,7 +263,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private scopeSpans(length: number, limit: number, depth: number, r: number, c: number): ScopeGroup {
+  protected scopeSpans(length: number, limit: number, depth: number, r: number, c: number): ScopeGroup {
     const end = this.open(length, limit, depth);
     const sink = this.scopeSink;
     sink.reset();
@@ -286,7 +299,7 @@ class TraceRequestDecoder {
     return group;
   }
 
-  private scope(length: number, limit: number, depth: number): void {
+  protected scope(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -315,7 +328,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private span(length: number, limit: number, depth: number, r: number, c: number, s: number, group: ScopeGroup): void {
+  protected span(length: number, limit: number, depth: number, r: number, c: number, s: number, group: ScopeGroup): void {
     const end = this.open(length, limit, depth);
     const sink = this.spanSink;
     sink.reset();
@@ -456,7 +469,7 @@ class TraceRequestDecoder {
     group.spans.push(span);
   }
 
-  private event(length: number, limit: number, depth: number): SpanEvent {
+  protected event(length: number, limit: number, depth: number): SpanEvent {
     const end = this.open(length, limit, depth);
     const sink = this.eventSink;
     sink.reset();
@@ -494,7 +507,7 @@ class TraceRequestDecoder {
   }
 
   /** The normalized link, or undefined when its ids are invalid. */
-  private link(length: number, limit: number, depth: number): SpanLink | undefined {
+  protected link(length: number, limit: number, depth: number): SpanLink | undefined {
     const end = this.open(length, limit, depth);
     const sink = this.linkSink;
     sink.reset();
@@ -538,7 +551,7 @@ class TraceRequestDecoder {
     return createLink(traceId, spanId, traceState, sink.result(), sink.dropped(), flags, this.ctx);
   }
 
-  private status(length: number, limit: number, depth: number): void {
+  protected status(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -560,14 +573,14 @@ class TraceRequestDecoder {
   }
 
   /** A KeyValue of a top-level attribute list. */
-  private attribute(length: number, limit: number, depth: number, sink: AttributeSink): void {
+  protected attribute(length: number, limit: number, depth: number, sink: AttributeSink): void {
     const state = this.states[0];
     const key = this.keyValue(length, limit, depth, state, 0);
     sink.add(key, this.finish(state, 0));
   }
 
   /** Decodes a KeyValue into `state` (at normalization depth `level`); returns the raw key. */
-  private keyValue(length: number, limit: number, depth: number, state: ValueState, level: number): string {
+  protected keyValue(length: number, limit: number, depth: number, state: ValueState, level: number): string {
     const end = this.open(length, limit, depth);
     state.reset();
     let key = "";
@@ -591,7 +604,7 @@ class TraceRequestDecoder {
     return key;
   }
 
-  private anyValue(length: number, limit: number, depth: number, state: ValueState, level: number): void {
+  protected anyValue(length: number, limit: number, depth: number, state: ValueState, level: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -600,7 +613,15 @@ class TraceRequestDecoder {
       switch (field) {
         case KIND_STRING:
           if (wireType !== 2) break;
-          state.text = this.string(end);
+          if (this.lazyStringValues) {
+            this.stringBytes(end);
+            state.textPending = true;
+          } else {
+            state.text = this.string(end);
+            state.textPending = false;
+          }
+          state.textStart = this.stringStart;
+          state.textEnd = this.stringEnd;
           state.set(KIND_STRING);
           continue;
         case KIND_BOOL:
@@ -653,7 +674,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private arrayValue(length: number, limit: number, depth: number, state: ValueState, level: number): void {
+  protected arrayValue(length: number, limit: number, depth: number, state: ValueState, level: number): void {
     const end = this.open(length, limit, depth);
     const values = (state.array ??= []);
     const child = this.states[level + 1];
@@ -672,7 +693,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private keyValueList(length: number, limit: number, depth: number, state: ValueState, level: number): void {
+  protected keyValueList(length: number, limit: number, depth: number, state: ValueState, level: number): void {
     const end = this.open(length, limit, depth);
     const object = (state.object ??= {});
     const child = this.states[level + 1];
@@ -691,9 +712,13 @@ class TraceRequestDecoder {
   }
 
   /** The normalized AttributeValue of a decoded AnyValue at normalization depth `level`. */
-  private finish(state: ValueState, level: number): AttributeValue {
+  protected finish(state: ValueState, level: number): AttributeValue {
     switch (state.kind) {
       case KIND_STRING:
+        if (state.textPending) {
+          state.text = this.decodeString(state.textStart, state.textEnd);
+          state.textPending = false;
+        }
         return sanitizeValueString(state.text, this.ctx.maxValueLength);
       case KIND_BOOL:
         return state.flag;
@@ -714,7 +739,7 @@ class TraceRequestDecoder {
 
   // ---- validation-only decoding (values nested past the depth cap, entity refs) -------------
 
-  private skipAnyValue(length: number, limit: number, depth: number): void {
+  protected skipAnyValue(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -755,7 +780,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private skipArrayValue(length: number, limit: number, depth: number): void {
+  protected skipArrayValue(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -770,7 +795,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private skipKeyValueList(length: number, limit: number, depth: number): void {
+  protected skipKeyValueList(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -785,7 +810,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private skipKeyValue(length: number, limit: number, depth: number): void {
+  protected skipKeyValue(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -806,7 +831,7 @@ class TraceRequestDecoder {
     this.close(end);
   }
 
-  private skipEntityRef(length: number, limit: number, depth: number): void {
+  protected skipEntityRef(length: number, limit: number, depth: number): void {
     const end = this.open(length, limit, depth);
     while (this.pos < end) {
       const tag = this.tag(end);
@@ -824,7 +849,7 @@ class TraceRequestDecoder {
 
   // ---- wire primitives (protobufjs 8 Reader semantics, `limit` = its reader.len) ------------
 
-  private varint32NearEnd(limit: number): number {
+  protected varint32NearEnd(limit: number): number {
     const buf = this.buf;
     let value = 0;
     for (let i = 0; i < 4; ++i) {
@@ -836,7 +861,7 @@ class TraceRequestDecoder {
     throw outOfRange();
   }
 
-  private tag(limit: number): number {
+  protected tag(limit: number): number {
     const buf = this.buf;
     let pos = this.pos;
     if (limit - pos < 5) {
@@ -875,7 +900,7 @@ class TraceRequestDecoder {
   }
 
   /** A length prefix (< 2^31). */
-  private size(limit: number): number {
+  protected size(limit: number): number {
     const buf = this.buf;
     let pos = this.pos;
     if (limit - pos < 5) {
@@ -912,7 +937,7 @@ class TraceRequestDecoder {
     return (value | (b << 28)) >>> 0;
   }
 
-  private uint32(limit: number): number {
+  protected uint32(limit: number): number {
     const buf = this.buf;
     let pos = this.pos;
     if (limit - pos < 5) {
@@ -964,7 +989,7 @@ class TraceRequestDecoder {
   }
 
   /** Reads a varint int64 into this.low / this.high (protobufjs readLongVarint). */
-  private int64(limit: number): void {
+  protected int64(limit: number): void {
     const buf = this.buf;
     let low = 0;
     let high = 0;
@@ -1007,12 +1032,12 @@ class TraceRequestDecoder {
     throw new WireFormatError("invalid varint encoding");
   }
 
-  private setLong(low: number, high: number): void {
+  protected setLong(low: number, high: number): void {
     this.low = low;
     this.high = high;
   }
 
-  private bool(limit: number): boolean {
+  protected bool(limit: number): boolean {
     let value = false;
     for (let i = 0; i < 10; ++i) {
       if (this.pos >= limit) throw outOfRange();
@@ -1023,7 +1048,7 @@ class TraceRequestDecoder {
     throw new WireFormatError("invalid varint encoding");
   }
 
-  private fixed32(limit: number): number {
+  protected fixed32(limit: number): number {
     const pos = this.pos;
     if (pos + 4 > limit) throw outOfRange();
     const buf = this.buf;
@@ -1032,7 +1057,7 @@ class TraceRequestDecoder {
   }
 
   /** Reads fixed64 into this.low / this.high. */
-  private fixed64(limit: number): void {
+  protected fixed64(limit: number): void {
     const pos = this.pos;
     if (pos + 8 > limit) throw outOfRange();
     const buf = this.buf;
@@ -1041,14 +1066,14 @@ class TraceRequestDecoder {
     this.pos = pos + 8;
   }
 
-  private double(limit: number): number {
+  protected double(limit: number): number {
     const pos = this.pos;
     if (pos + 8 > limit) throw outOfRange();
     this.pos = pos + 8;
     return this.buf.readDoubleLE(pos);
   }
 
-  private bytes(limit: number): Buffer {
+  protected bytes(limit: number): Buffer {
     const length = this.size(limit);
     const start = this.pos;
     const end = start + length;
@@ -1058,12 +1083,20 @@ class TraceRequestDecoder {
   }
 
   /** A string field; invalid UTF-8 is an error (protobufjs stringVerify). */
-  private string(limit: number): string {
+  protected string(limit: number): string {
     const length = this.size(limit);
     const start = this.pos;
     const end = start + length;
     if (end > limit) throw outOfRange();
     this.pos = end;
+    this.stringStart = start;
+    this.stringEnd = end;
+    return this.decodeString(start, end);
+  }
+
+  /** The string of bytes [start, end) of the body; throws on invalid UTF-8. */
+  protected decodeString(start: number, end: number): string {
+    const length = end - start;
     if (length > SHORT_STRING) return this.utf8(start, end);
     if (length === 0) return "";
     // Short ASCII strings (attribute keys, methods, routes, names) repeat across spans and
@@ -1088,7 +1121,7 @@ class TraceRequestDecoder {
     return text;
   }
 
-  private utf8(start: number, end: number): string {
+  protected utf8(start: number, end: number): string {
     const buf = this.buf;
     for (let i = start; i < end; i++) {
       if (buf[i] >= 128) {
@@ -1099,7 +1132,28 @@ class TraceRequestDecoder {
     return buf.toString("latin1", start, end);
   }
 
-  private checkString(limit: number): void {
+  /**
+   * A string field whose text may never be needed: validated like string() (invalid UTF-8
+   * throws), its bytes recorded in stringStart / stringEnd, no string made.
+   */
+  protected stringBytes(limit: number): void {
+    const length = this.size(limit);
+    const start = this.pos;
+    const end = start + length;
+    if (end > limit) throw outOfRange();
+    this.pos = end;
+    this.stringStart = start;
+    this.stringEnd = end;
+    const buf = this.buf;
+    for (let i = start; i < end; i++) {
+      if (buf[i] >= 128) {
+        if (!isUtf8(buf.subarray(start, end))) throw new WireFormatError("invalid UTF-8");
+        return;
+      }
+    }
+  }
+
+  protected checkString(limit: number): void {
     const length = this.size(limit);
     const start = this.pos;
     const end = start + length;
@@ -1108,18 +1162,18 @@ class TraceRequestDecoder {
     if (!isUtf8(this.buf.subarray(start, end))) throw new WireFormatError("invalid UTF-8");
   }
 
-  private skipBytes(length: number, limit: number): void {
+  protected skipBytes(length: number, limit: number): void {
     if (this.pos + length > limit) throw outOfRange();
     this.pos += length;
   }
 
-  private skipVarint(limit: number): void {
+  protected skipVarint(limit: number): void {
     do {
       if (this.pos >= limit) throw outOfRange();
     } while (this.buf[this.pos++] & 128);
   }
 
-  private skipType(wireType: number, depth: number, field: number, limit: number): void {
+  protected skipType(wireType: number, depth: number, field: number, limit: number): void {
     if (depth > RECURSION_LIMIT) throw tooDeep();
     if (field === 0) throw new WireFormatError("illegal tag: field number 0");
     switch (wireType) {
