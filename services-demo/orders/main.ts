@@ -64,8 +64,10 @@ runService(async ({ env, log }) => {
     services: UPSTREAMS,
     timeoutMs: 1_500,
     log,
-    // The pool logs the transition; Breakwater should hear of it now, not at the next beat.
-    onBreakerTransition: () => beatNow(),
+    // The pool logs the transition; Breakwater should hear of it now, not at the next beat. Not
+    // synchronously: a transition can fire while a beat is being collected (an open breaker turns
+    // half_open when its snapshot is read), and a nested beat would report the same counts twice.
+    onBreakerTransition: () => setImmediate(beatNow),
   });
   const discovery = startDiscoveryWatch({
     breakwaterUrl: env.breakwaterUrl,
