@@ -68,6 +68,33 @@ const start = (options: Omit<HeartbeatOptions, "identity"> & Partial<Pick<Heartb
 };
 
 describe("startHeartbeats", () => {
+  it("queues a beatNow() made while a beat is being collected instead of nesting a second beat", async () => {
+    const fake = await startFakeBreakwater();
+    let client: HeartbeatClient | undefined;
+    let collecting = 0;
+    let nested = 0;
+    const acknowledged: number[] = [];
+    client = start({
+      breakwaterUrl: fake.url,
+      intervalMs: 60_000,
+      collect: () => {
+        collecting++;
+        if (collecting > 1) nested++;
+        // What a breaker transition fired while reporting does (orders/gateway call beatNow).
+        void client?.beatNow();
+        collecting--;
+        return { status: "healthy" };
+      },
+      onAcknowledged: (body) => acknowledged.push(body.sequence),
+    });
+    await waitFor(() => acknowledged.length >= 2, "the first beat and the one queued behind it");
+    expect(nested).toBe(0);
+    expect(fake.maxInFlight()).toBe(1);
+    // One queued beat per beat in flight, not a pile-up: each beat requests exactly one more.
+    expect(acknowledged.slice(0, 2)).toEqual([0, 1]);
+    client = undefined;
+  });
+
   it("beats right away and then every interval, with a growing sequence, identity, ttl and token", async () => {
     const fake = await startFakeBreakwater();
     const client = start({

@@ -142,16 +142,21 @@ export function startHeartbeats(options: HeartbeatOptions): HeartbeatClient {
 
   const start = (): Promise<void> => {
     clearTimeout(timer);
-    const current = beat().finally(() => {
-      inFlight = undefined;
-      const next = queued;
-      queued = undefined;
-      if (next && !isStopped) void start().then(next.resolve);
-      else {
-        next?.resolve();
-        schedule();
-      }
-    });
+    // beat() starts on the next microtask, after inFlight is set: collect() may fire a breaker
+    // transition whose handler calls beatNow(), which must queue behind this beat — a nested
+    // beat would report (and get acknowledged for) the same counts twice.
+    const current = Promise.resolve()
+      .then(beat)
+      .finally(() => {
+        inFlight = undefined;
+        const next = queued;
+        queued = undefined;
+        if (next && !isStopped) void start().then(next.resolve);
+        else {
+          next?.resolve();
+          schedule();
+        }
+      });
     inFlight = current;
     return current;
   };

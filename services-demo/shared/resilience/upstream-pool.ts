@@ -525,7 +525,9 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
         targetInstanceId: entry.target.instanceId,
         targetVersion: entry.target.version,
         ...snapshot,
-        notPermittedCalls: snapshot.notPermittedCalls - entry.acknowledgedNotPermitted,
+        // Never negative, whatever the acknowledgement order: a negative count fails the
+        // heartbeat's validation, and an instance whose beats fail drops out of discovery.
+        notPermittedCalls: Math.max(0, snapshot.notPermittedCalls - entry.acknowledgedNotPermitted),
         transitions: [...entry.pending],
       };
     });
