@@ -286,6 +286,29 @@ describe("demo shop supervisor", () => {
     expect((await fetch(`${instance("orders-v2-1").address}/healthz`)).status).toBe(200);
   });
 
+  it("the gateway keeps serving with its last good config while Breakwater is down", async () => {
+    const gateway = demo!.gatewayUrl;
+    const port = Number(new URL(breakwater.url).port);
+    await breakwater.close();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const response = await fetch(`${gateway}/api/catalog/products`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-breakwater-fallback")).toBeNull();
+    const config = (await (await fetch(`${gateway}/admin/config`)).json()) as {
+      applied: { version: string | null; configAgeMs: number };
+      instances: unknown[];
+    };
+    expect(config.applied.version).not.toBeNull();
+    expect(config.applied.configAgeMs).toBeGreaterThanOrEqual(2_000);
+    expect(config.instances.length).toBeGreaterThan(0);
+
+    // Breakwater comes back (empty, on the same port): every instance registers again by itself.
+    breakwater = await startFakeBreakwater({ token: TOKEN, port });
+    for (const spec of DEMO_INSTANCES) {
+      await until(`${spec.instanceId} beating again`, () => breakwater.latest().get(spec.instanceId));
+    }
+  });
+
   it("stop() ends every process", async () => {
     const pids = demo!.instances.map((entry) => entry.pid!).filter((pid) => pid !== undefined);
     expect(pids.length).toBe(DEMO_INSTANCES.length + 1);
