@@ -164,6 +164,16 @@ describe("startDiscoveryWatch", () => {
     expect(watch.appliedConfig().configAgeMs).toBeLessThan(1_000);
   });
 
+  it("reports a config age of 0 while Breakwater holds the long-poll open, however long it holds it", async () => {
+    const fake = await startFakeBreakwater();
+    const watch = startDiscoveryWatch({ breakwaterUrl: fake.url, services: ["orders"], waitMs: 2_000, onConfig: () => {} });
+    watches.push(watch);
+    await watch.ready();
+    await waitFor(() => fake.seen.length >= 2, "the long-poll to be open");
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(watch.appliedConfig().configAgeMs).toBe(0);
+  });
+
   it("keeps the last good config through an outage, its age growing, and catches up when Breakwater returns", async () => {
     const fake = await startFakeBreakwater();
     const { lines, log } = recordingLog();

@@ -76,6 +76,12 @@ export function startDiscoveryWatch(options: DiscoveryWatchOptions): DiscoveryWa
   /** The last version Breakwater sent, applied or rejected: the next long-poll waits for a change from it. */
   let seenVersion: string | undefined;
   let lastContactAt: number | undefined;
+  /**
+   * A long-poll is open on the heels of a good answer: Breakwater is holding it, so the config
+   * is as current as Breakwater knows (a Breakwater that dies closes the connection at once; a
+   * silent network partition shows only when the poll times out, after waitMs + a margin).
+   */
+  let isHeldByBreakwater = false;
   let failures = 0;
 
   let markReady: (config: DiscoveryResponse) => void = () => {};
@@ -148,11 +154,16 @@ export function startDiscoveryWatch(options: DiscoveryWatchOptions): DiscoveryWa
 
   const loop = async () => {
     while (!controller.signal.aborted) {
+      isHeldByBreakwater = failures === 0 && lastContactAt !== undefined;
       try {
         await pollOnce();
+        isHeldByBreakwater = false;
         if (failures > 0) log.info(`discovery: Breakwater reachable again after ${failures} failed attempt(s)`);
         failures = 0;
       } catch (error) {
+        // The held poll was contact up to the moment it broke.
+        if (isHeldByBreakwater) lastContactAt = now();
+        isHeldByBreakwater = false;
         if (controller.signal.aborted) break;
         failures++;
         const message = error instanceof Error ? error.message : String(error);
@@ -174,7 +185,7 @@ export function startDiscoveryWatch(options: DiscoveryWatchOptions): DiscoveryWa
       version: applied?.config.version ?? null,
       appliedAt: applied ? new Date(applied.appliedAt).toISOString() : null,
       routes: (applied?.config.routes ?? []).map((route) => ({ id: route.id, version: route.version })),
-      configAgeMs: Math.max(0, Math.round(now() - (lastContactAt ?? startedAt))),
+      configAgeMs: isHeldByBreakwater ? 0 : Math.max(0, Math.round(now() - (lastContactAt ?? startedAt))),
     }),
     current: () => applied?.config,
     ready: () => readyPromise,
