@@ -129,8 +129,11 @@ export type DemoHandle = {
   readonly instances: DemoInstanceInfo[];
   ports: DemoPorts;
   gatewayUrl: string;
-  /** Deliberate stop (tests, demos of an outage): not restarted until startInstance. */
-  stopInstance(instanceId: string): Promise<void>;
+  /**
+   * Deliberate stop (tests, demos of an outage): not restarted until startInstance. `{ signal: "SIGKILL" }` kills it
+   * outright, as a crash would (no goodbye heartbeat), for tests of TTL expiry.
+   */
+  stopInstance(instanceId: string, options?: { signal?: "SIGTERM" | "SIGKILL" }): Promise<void>;
   /** Starts a stopped (or given-up) instance again and waits until it answers. */
   startInstance(instanceId: string): Promise<void>;
   /** Stops everything (load generator first); resolves when no process is left. Idempotent. */
@@ -402,7 +405,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     throw new DemoStartError(`${entry.spec.instanceId} did not answer ${entry.address ?? "(no port)"}/healthz in time${tail}`);
   };
 
-  const stopEntry = async (entry: Managed): Promise<void> => {
+  const stopEntry = async (entry: Managed, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> => {
     entry.wanted = "stopped";
     clearTimeout(entry.restartTimer);
     entry.restartTimer = undefined;
@@ -420,7 +423,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
         child.kill(signal);
       }
     };
-    signalGroup("SIGTERM");
+    signalGroup(signal);
     const timer = setTimeout(() => {
       log.warn(`demo: ${entry.spec.instanceId} did not stop within ${graceMs} ms; killing it`);
       signalGroup("SIGKILL");
@@ -498,9 +501,9 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     },
     ports,
     gatewayUrl,
-    async stopInstance(instanceId) {
+    async stopInstance(instanceId, options) {
       const entry = find(instanceId);
-      await stopEntry(entry);
+      await stopEntry(entry, options?.signal);
       log.info(`demo: ${instanceId} stopped on request`);
     },
     async startInstance(instanceId) {
