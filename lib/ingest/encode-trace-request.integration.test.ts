@@ -165,8 +165,21 @@ type Json = Record<string, unknown>;
 function randomValue(random: () => number, depth: number): Json {
   const choice = random();
   if (choice < 0.35) return { stringValue: pick(random, STRINGS) };
-  if (choice < 0.45)
-    return { intValue: pick(random, ["0", "-1", "200", "9007199254740993", "-9223372036854775808", "4294967296"]) };
+  if (choice < 0.45) {
+    const safe = String(Math.floor((random() - 0.5) * 2 ** Math.floor(random() * 54)));
+    return {
+      intValue: pick(random, [
+        safe,
+        "0",
+        "-1",
+        "200",
+        "9007199254740991",
+        "-9007199254740991",
+        "9007199254740993",
+        "-9223372036854775808",
+      ]),
+    };
+  }
   if (choice < 0.52)
     return { doubleValue: pick(random, [1.5, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e300]) };
   if (choice < 0.58) return { boolValue: chance(random, 0.5) };

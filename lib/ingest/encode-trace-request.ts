@@ -1,5 +1,5 @@
 import type { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
-import { KIND_STRING, TraceRequestDecoder, type ValueState } from "@/lib/otlp/fast-decode";
+import { KIND_INT, KIND_STRING, TraceRequestDecoder, type ValueState } from "@/lib/otlp/fast-decode";
 import type { ResourceRecord, ScopeRecord, SpanEvent, SpanLink } from "@/lib/otlp/model";
 import {
   createNormalizeContext,
@@ -67,6 +67,8 @@ const BYTEA_PREFIX = "\\\\x";
  * and parent ids 3 + 16 each, 14 tabs.
  */
 const FIXED_COLUMNS_MAX_BYTES = 256;
+/** "-9007199254740991" */
+const MAX_INTEGER_BYTES = 17;
 /** Copies shorter than this are a loop: Buffer.copy costs more than the bytes for a few of them. */
 const NATIVE_COPY_MIN = 48;
 
@@ -121,6 +123,17 @@ class ByteSink {
     this.length = at;
   }
 }
+
+/** A span attribute key as sent (its bytes), sanitized, and its `"id":` in one dictionary. */
+type KeyEntry = {
+  readonly bytes: Buffer;
+  readonly key: string;
+  readonly tokenBytes: Buffer;
+  readonly dictionary: AttributeKeyDictionary;
+};
+const KEY_CACHE_MASK = 1023;
+/** Process-wide, bounded: keys of span attributes seen before, by a hash of their bytes. */
+const keyCache: (KeyEntry | undefined)[] = new Array<KeyEntry | undefined>(KEY_CACHE_MASK + 1).fill(undefined);
 
 /** Rows of one request are written here, then copied out at their exact size. */
 let scratchRows = new ByteSink(256 * 1024);
@@ -446,7 +459,7 @@ class SpanRowEncoder extends TraceRequestDecoder {
     const out = row.buf;
     let at = this.timestamp(out, row.length, micros);
     out[at++] = TAB;
-    at = putAscii(out, at, durationText(startLow, startHigh, endLow, endHigh));
+    at = putDuration(out, at, startLow, startHigh, endLow, endHigh);
     out[at++] = TAB;
     at = putAscii(out, at, resource.id);
     out[at++] = TAB;
@@ -515,24 +528,82 @@ class SpanRowEncoder extends TraceRequestDecoder {
 
   /** A top-level span attribute, appended to this.attributes as `"id":value` JSON. */
   private spanAttribute(length: number, limit: number, depth: number): void {
+    // KeyValue as keyValue() reads it, but the key is looked up by its bytes.
+    const end = this.open(length, limit, depth);
     const state = this.states[0];
-    const key = sanitizeString(this.keyValue(length, limit, depth, state, 0));
+    state.reset();
+    let keyStart = 0;
+    let keyEnd = 0;
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      const wireType = tag & 7;
+      const field = tag >>> 3;
+      switch (field) {
+        case 1:
+          if (wireType !== 2) break;
+          this.stringBytes(end);
+          keyStart = this.stringStart;
+          keyEnd = this.stringEnd;
+          continue;
+        case 2:
+          if (wireType !== 2) break;
+          this.anyValue(this.size(end), end, depth + 1, state, 0);
+          continue;
+      }
+      this.skipType(wireType, depth, field, end);
+    }
+    this.close(end);
+
+    const entry = this.keyEntry(keyStart, keyEnd);
     const keys = this.spanKeys;
     // A repeated key (the last value wins at the first one's place) or one past the cap.
-    for (let i = 0; i < this.spanKeyCount; i++) if (keys[i] === key) throw NOT_ENCODABLE;
+    for (let i = 0; i < this.spanKeyCount; i++) if (keys[i] === entry.key) throw NOT_ENCODABLE;
     if (this.spanKeyCount >= NORMALIZE_LIMITS.attributes) throw NOT_ENCODABLE;
+    keys[this.spanKeyCount++] = entry.key;
+    const out = this.attributes;
+    out.byte(this.spanKeyCount === 1 ? 0x7b /* { */ : 0x2c /* , */);
+    out.copy(entry.tokenBytes, 0, entry.tokenBytes.length);
+    this.valueJson(state, out);
+  }
+
+  /**
+   * The key whose bytes are [start, end) of the body, sanitized, with its dictionary token;
+   * throws NOT_ENCODABLE for a key this path leaves to the general one. Keys repeat in every
+   * span, so entries are cached by their bytes (verified byte by byte on a hit).
+   */
+  private keyEntry(start: number, end: number): KeyEntry {
+    const buf = this.buf;
+    const length = end - start;
+    let hash = Math.imul(length, 0x9e3779b1);
+    if (length > 0) {
+      hash = Math.imul(hash ^ buf[start], 0x01000193) ^ buf[end - 1];
+      hash = Math.imul(hash, 0x01000193) ^ buf[start + (length >>> 1)];
+    }
+    const slot = (hash ^ (hash >>> 16)) & KEY_CACHE_MASK;
+    const cached = keyCache[slot];
+    if (cached !== undefined && cached.dictionary === this.dictionary && cached.bytes.length === length) {
+      const bytes = cached.bytes;
+      let i = 0;
+      while (i < length && bytes[i] === buf[start + i]) i++;
+      if (i === length) return cached;
+    }
+    const key = sanitizeString(this.decodeString(start, end));
     // Integer-like keys ("7") come first in an object's key order, which the general path's
     // JSON follows.
     const first = key.charCodeAt(0);
     if (first >= 0x30 && first <= 0x39) throw NOT_ENCODABLE;
     const token = this.dictionary.token(key);
     if (token === undefined || token.indexOf("\\") !== -1) throw NOT_ENCODABLE;
-    keys[this.spanKeyCount++] = key;
-    const out = this.attributes;
-    out.byte(this.spanKeyCount === 1 ? 0x7b /* { */ : 0x2c /* , */);
-    out.text(token);
-    out.byte(0x3a /* : */);
-    this.valueJson(state, out);
+    const entry: KeyEntry = {
+      bytes: Buffer.from(buf.subarray(start, end)),
+      key,
+      tokenBytes: Buffer.from(`${token}:`, "utf8"),
+      dictionary: this.dictionary,
+    };
+    // Only ids are cached: they never change, while a literal ("~key", dictionary full) can
+    // become an id once the dictionary has forgotten it and another writer inserted the key.
+    if (token.charCodeAt(1) !== 0x7e /* ~ */) keyCache[slot] = entry;
+    return entry;
   }
 
   private valueJson(state: ValueState, out: ByteSink): void {
@@ -545,6 +616,15 @@ class SpanRowEncoder extends TraceRequestDecoder {
         out.byte(QUOTE);
         out.copy(this.buf, start, end);
         out.byte(QUOTE);
+        return;
+      }
+    }
+    if (state.kind === KIND_INT) {
+      // int64BitsToAttribute's number, when it is one (its JSON is its decimal digits).
+      const value = (state.high | 0) * TWO_POW_32 + (state.low >>> 0);
+      if (Number.isSafeInteger(value)) {
+        out.reserve(MAX_INTEGER_BYTES);
+        out.length = putInteger(out.buf, out.length, value);
         return;
       }
     }
@@ -622,17 +702,38 @@ class SpanRowEncoder extends TraceRequestDecoder {
   }
 }
 
-/** end - start in ns as decimal text, "0" when end is not after start (as assembleSpan). */
-function durationText(startLow: number, startHigh: number, endLow: number, endHigh: number): string {
+/**
+ * Stores end - start in ns as decimal digits at `at`, 0 when end is not after start (as
+ * assembleSpan and encodeSpanCopyRow); returns the end.
+ */
+function putDuration(out: Buffer, at: number, startLow: number, startHigh: number, endLow: number, endHigh: number): number {
   const highDiff = endHigh - startHigh;
   // Exact in a double while the high halves differ by less than 2^20 (about 52 days).
   if (highDiff > -0x100000 && highDiff < 0x100000) {
     const diff = highDiff * TWO_POW_32 + (endLow - startLow);
-    return diff > 0 ? String(diff) : "0";
+    return putInteger(out, at, diff > 0 ? diff : 0);
   }
   const start = uint64BitsToBigInt(startLow, startHigh);
   const end = uint64BitsToBigInt(endLow, endHigh);
-  return end > start ? (end - start).toString() : "0";
+  return putAscii(out, at, end > start ? (end - start).toString() : "0");
+}
+
+/** Stores a safe integer's decimal digits (what String gives) at `at`; returns the end. */
+function putInteger(out: Buffer, at: number, value: number): number {
+  if (value < 0) {
+    out[at++] = 0x2d; // -
+    value = -value;
+  }
+  let digits = 1;
+  for (let limit = 10; limit <= value; limit *= 10) digits++;
+  const end = at + digits;
+  for (let i = end - 1; i > at; i--) {
+    const next = Math.floor(value / 10);
+    out[i] = 0x30 + (value - next * 10);
+    value = next;
+  }
+  out[at] = 0x30 + value;
+  return end;
 }
 
 /** Stores an ASCII string at `at`; returns the end. */
