@@ -2,7 +2,7 @@ import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import { ConflictError, NotFoundError } from "@/lib/http/errors";
 import { type FaultSpec, type FaultSpecInput, faultSpecSchema, type InstanceStatus } from "./contract";
-import { BadGatewayError } from "./errors";
+import { BadGatewayError } from "@/lib/http/errors";
 
 /** How long an instance has to answer its admin endpoint. */
 export const FAULT_FORWARD_TIMEOUT_MS = 3_000;

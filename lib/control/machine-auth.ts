@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { getEnv } from "@/lib/env";
 import { bearerChallenge, createIngestAuthorizer, type IngestAuthorizer, parseBearerToken } from "@/lib/ingest/auth";
-import { UnauthorizedError } from "./errors";
+import { UnauthorizedError } from "@/lib/http/errors";
 
 /**
  * The machine token of the control plane: heartbeats, discovery and route declarations need

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UnsupportedMediaTypeError } from "./errors";
+import { UnsupportedMediaTypeError } from "@/lib/http/errors";
 import { isJsonMediaType, readJsonBody } from "./read-json-body";
 
 const LIMIT = { limitBytes: 64, limitName: "TEST_LIMIT" };

@@ -1,5 +1,5 @@
 import { ValidationError } from "@/lib/http/errors";
-import { UnsupportedMediaTypeError } from "./errors";
+import { UnsupportedMediaTypeError } from "@/lib/http/errors";
 
 /**
  * Reads a JSON request body of at most `limitBytes`. A declared Content-Length over the limit

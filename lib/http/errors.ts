@@ -4,11 +4,14 @@
  * error becomes a 500 whose details are logged, never returned.
  */
 
-export type ErrorCode = "VALIDATION_FAILED" | "NOT_FOUND" | "CONFLICT";
+export type ErrorCode =
+  "VALIDATION_FAILED" | "UNAUTHORIZED" | "NOT_FOUND" | "CONFLICT" | "UNSUPPORTED_MEDIA_TYPE" | "BAD_GATEWAY";
 
 export abstract class HttpError extends Error {
   abstract readonly code: ErrorCode;
   abstract readonly status: number;
+  /** Extra response headers, e.g. WWW-Authenticate on a 401. */
+  readonly headers: Readonly<Record<string, string>> = {};
 }
 
 /** The request is malformed: a parameter is missing, of the wrong type or out of range (400). */
@@ -44,6 +47,41 @@ export class ConflictError extends HttpError {
   constructor(message: string) {
     super(message);
     this.name = "ConflictError";
+  }
+}
+
+/** No or a wrong machine token (401); `challenge` is the WWW-Authenticate value. */
+export class UnauthorizedError extends HttpError {
+  readonly code = "UNAUTHORIZED";
+  readonly status = 401;
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(message: string, challenge: string) {
+    super(message);
+    this.name = "UnauthorizedError";
+    this.headers = { "www-authenticate": challenge };
+  }
+}
+
+/** The body is not in a media type the endpoint reads (415). */
+export class UnsupportedMediaTypeError extends HttpError {
+  readonly code = "UNSUPPORTED_MEDIA_TYPE";
+  readonly status = 415;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsupportedMediaTypeError";
+  }
+}
+
+/** Something Breakwater forwarded a request to (an instance's admin endpoint) did not answer usefully (502). */
+export class BadGatewayError extends HttpError {
+  readonly code = "BAD_GATEWAY";
+  readonly status = 502;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "BadGatewayError";
   }
 }
 

@@ -18,6 +18,8 @@ export type PublicError = {
   code: ErrorCode | "UNAVAILABLE" | "INTERNAL";
   message: string;
   requestId: string;
+  /** Headers the error requires, e.g. WWW-Authenticate on a 401. */
+  headers?: Readonly<Record<string, string>>;
 };
 
 /** Turns a public error into a response; the default writes application/problem+json (RFC 9457). */
@@ -51,17 +53,29 @@ function isUnavailable(error: unknown): boolean {
   return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
 }
 
+/** RFC 9457 titles: the HTTP reason phrase of each code's status. */
+const PROBLEM_TITLES: Record<PublicError["code"], string> = {
+  VALIDATION_FAILED: "Bad Request",
+  UNAUTHORIZED: "Unauthorized",
+  NOT_FOUND: "Not Found",
+  CONFLICT: "Conflict",
+  UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
+  BAD_GATEWAY: "Bad Gateway",
+  UNAVAILABLE: "Service Unavailable",
+  INTERNAL: "Internal Server Error",
+};
+
 function problemResponder(error: PublicError): Response {
   return Response.json(
     {
       type: "about:blank",
-      title: error.code === "UNAVAILABLE" ? "Service Unavailable" : error.status >= 500 ? "Internal Server Error" : error.code,
+      title: PROBLEM_TITLES[error.code],
       status: error.status,
       detail: error.message,
       code: error.code,
       requestId: error.requestId,
     },
-    { status: error.status, headers: { "content-type": "application/problem+json" } },
+    { status: error.status, headers: { ...error.headers, "content-type": "application/problem+json" } },
   );
 }
 
@@ -139,7 +153,13 @@ export function createRouteHandler<
       response = await options.handle({ request, url, params, query, requestId });
     } catch (error) {
       if (isHttpError(error)) {
-        response = respondError({ status: error.status, code: error.code, message: error.message, requestId });
+        response = respondError({
+          status: error.status,
+          code: error.code,
+          message: error.message,
+          requestId,
+          headers: error.headers,
+        });
       } else if (isUnavailable(error)) {
         console.error(`[api] ${options.name} request ${requestId}: database unavailable:`, error);
         response = respondError({ status: 503, code: "UNAVAILABLE", message: "database unavailable, retry shortly", requestId });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { DISCOVERY_MAX_WAIT_MS, type DiscoveryResponse, serviceNameSchema } from "@/lib/control/contract";
-import { withControlErrors } from "@/lib/control/errors";
 import { requireMachineToken } from "@/lib/control/machine-auth";
 import { pollDiscovery } from "@/lib/control/poll-discovery";
 import { createRouteHandler } from "@/lib/http/route-handler";
@@ -37,7 +36,7 @@ function parseEtag(header: string | null): string | undefined {
 export const GET = createRouteHandler({
   name: "GET /api/v1/discovery",
   query: querySchema,
-  handle: withControlErrors(async ({ request, query }) => {
+  handle: async ({ request, query }) => {
     requireMachineToken(request);
     const result = await pollDiscovery({
       services: query.service,
@@ -47,5 +46,5 @@ export const GET = createRouteHandler({
     });
     if (!result.changed) return new Response(null, { status: 304, headers: { etag: `"${result.version}"` } });
     return Response.json(result.discovery satisfies DiscoveryResponse, { headers: { etag: `"${result.discovery.version}"` } });
-  }),
+  },
 });

@@ -1,5 +1,4 @@
 import { HEARTBEAT_MAX_BYTES } from "@/lib/control/contract";
-import { withControlErrors } from "@/lib/control/errors";
 import { requireMachineToken } from "@/lib/control/machine-auth";
 import { parseBody } from "@/lib/control/parse-body";
 import { readJsonBody } from "@/lib/control/read-json-body";
@@ -17,10 +16,10 @@ export const runtime = "nodejs";
  */
 export const POST = createRouteHandler({
   name: "POST /api/v1/heartbeats",
-  handle: withControlErrors(async ({ request }) => {
+  handle: async ({ request }) => {
     requireMachineToken(request);
     const body = await readJsonBody(request, { limitBytes: HEARTBEAT_MAX_BYTES, limitName: "HEARTBEAT_MAX_BYTES" });
     const heartbeat = parseBody(heartbeatRequestSchema, body);
     return Response.json(await recordHeartbeat(heartbeat));
-  }),
+  },
 });

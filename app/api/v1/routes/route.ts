@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { serviceNameSchema } from "@/lib/control/contract";
 import { declareRoute } from "@/lib/control/declare-route";
-import { withControlErrors } from "@/lib/control/errors";
 import { describeToken, requireMachineToken } from "@/lib/control/machine-auth";
 import { listRoutes } from "@/lib/control/list-routes";
 import { parseBody } from "@/lib/control/parse-body";
@@ -39,12 +38,12 @@ export const GET = createRouteHandler({
  */
 export const POST = createRouteHandler({
   name: "POST /api/v1/routes",
-  handle: withControlErrors(async ({ request }) => {
+  handle: async ({ request }) => {
     requireMachineToken(request);
     const body = await readJsonBody(request, { limitBytes: ROUTE_DECLARATION_MAX_BYTES, limitName: "64 KiB" });
     const declaration = parseBody(routeDeclarationRulesSchema, body);
     const actor = `gateway:${declaration.instanceId ?? describeToken(request) ?? "anonymous"}`;
     const result = await declareRoute(declaration, { actor, source: clientAddress(request) });
     return Response.json(result, { status: result.created ? 201 : 200 });
-  }),
+  },
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { faultSpecSchema, instanceIdSchema } from "@/lib/control/contract";
-import { withControlErrors } from "@/lib/control/errors";
 import { type FaultRequest, forwardFaults } from "@/lib/control/forward-faults";
 import { parseBody } from "@/lib/control/parse-body";
 import { readJsonBody } from "@/lib/control/read-json-body";
@@ -20,9 +19,8 @@ const forward = (method: "GET" | "DELETE") =>
   createRouteHandler({
     name: `${method} /api/v1/instances/[instanceId]/faults`,
     params,
-    handle: withControlErrors(async ({ params: { instanceId } }) =>
+    handle: async ({ params: { instanceId } }) =>
       Response.json(await forwardFaults(instanceId, { method } satisfies FaultRequest)),
-    ),
   });
 
 /** GET /api/v1/instances/{instanceId}/faults — the instance's current fault spec (forwarded to <address>/admin/faults). */
@@ -39,9 +37,9 @@ export const DELETE = forward("DELETE");
 export const PUT = createRouteHandler({
   name: "PUT /api/v1/instances/[instanceId]/faults",
   params,
-  handle: withControlErrors(async ({ request, params: { instanceId } }) => {
+  handle: async ({ request, params: { instanceId } }) => {
     const body = await readJsonBody(request, { limitBytes: FAULT_SPEC_MAX_BYTES, limitName: "16 KiB" });
     const spec = parseBody(faultSpecSchema, body);
     return Response.json(await forwardFaults(instanceId, { method: "PUT", spec }));
-  }),
+  },
 });
