@@ -13,7 +13,7 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
   slowCallDurationMs: 2_000,
   slowCallRateThreshold: 100,
   windowMs: 10_000,
-  minimumCalls: 10,
+  minimumCalls: 5,
   openWaitMs: 5_000,
   halfOpenCalls: 3,
 };
