@@ -60,7 +60,6 @@ const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
 const NULL_TEXT = "\\N";
 const UNNAMED_SPAN = "<unnamed>";
 const TWO_POW_32 = 4294967296;
-const BYTEA_PREFIX = "\\\\x";
 /**
  * Upper bound of a row's columns before service_name: timestamp 29, duration ≤ 20, two ids
  * ≤ 19 each, trace id 32, kind and status 1 each, flags ≤ 3, three counts ≤ 10 each, span
@@ -86,6 +85,12 @@ class ByteSink {
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + bytes));
     this.buf.copy(grown, 0, 0, this.length);
     this.buf = grown;
+  }
+
+  /** COPY's NULL, \N. */
+  nullValue(): void {
+    this.reserve(2);
+    this.length = putNull(this.buf, this.length);
   }
 
   byte(code: number): void {
@@ -302,11 +307,12 @@ class SpanRowEncoder extends TraceRequestDecoder {
       ctx.emitted.add(scope);
       ctx.batch.scopes.push(scope);
     }
-    const serviceColumn = escapeCopyText(resource.serviceName);
-    const scopeColumn = scope ? scope.id : NULL_TEXT;
+    // Columns the group's rows share: "resource_id\tscope_id\t" and "service_name\t".
+    const idColumns = Buffer.from(`${resource.id}\t${scope ? scope.id : NULL_TEXT}\t`, "latin1");
+    const serviceColumn = Buffer.from(`${escapeCopyText(resource.serviceName)}\t`, "utf8");
     for (let i = 0; i < spans.length; i += 2) {
       this.pos = spans[i];
-      this.spanRow(spans[i + 1], end, depth + 1, resource, serviceColumn, scopeColumn);
+      this.spanRow(spans[i + 1], end, depth + 1, resource, idColumns, serviceColumn);
     }
     this.pos = end;
   }
@@ -316,8 +322,8 @@ class SpanRowEncoder extends TraceRequestDecoder {
     limit: number,
     depth: number,
     resource: ResourceRecord,
-    serviceColumn: string,
-    scopeColumn: string,
+    idColumns: Buffer,
+    serviceColumn: Buffer,
   ): void {
     const end = this.open(length, limit, depth);
     const buf = this.buf;
@@ -461,38 +467,33 @@ class SpanRowEncoder extends TraceRequestDecoder {
     out[at++] = TAB;
     at = putDuration(out, at, startLow, startHigh, endLow, endHigh);
     out[at++] = TAB;
-    at = putAscii(out, at, resource.id);
-    out[at++] = TAB;
-    at = putAscii(out, at, scopeColumn);
-    out[at++] = TAB;
+    for (let i = 0; i < idColumns.length; i++) out[at++] = idColumns[i];
     at = putHex(out, at, buf, traceStart, 16);
     out[at++] = TAB;
     out[at++] = 0x30 + kind;
     out[at++] = TAB;
     out[at++] = 0x30 + statusCode;
     out[at++] = TAB;
-    at = putAscii(out, at, flags !== 0 ? String(flags & 0xff) : NULL_TEXT);
+    at = putCount(out, at, flags !== 0 ? flags & 0xff : 0, flags !== 0);
     out[at++] = TAB;
-    at = putAscii(out, at, countText(wireDroppedAttributes));
+    at = putCount(out, at, wireDroppedAttributes, false);
     out[at++] = TAB;
-    at = putAscii(out, at, countText(wireDroppedEvents + extraEvents));
+    at = putCount(out, at, wireDroppedEvents + extraEvents, false);
     out[at++] = TAB;
-    at = putAscii(out, at, countText(wireDroppedLinks + droppedLinks));
+    at = putCount(out, at, wireDroppedLinks + droppedLinks, false);
     out[at++] = TAB;
-    // bytea hex input is \x…; the backslash itself is doubled for COPY.
-    at = putAscii(out, at, BYTEA_PREFIX);
+    at = putByteaPrefix(out, at);
     at = putHex(out, at, buf, spanStart, 8);
     out[at++] = TAB;
     if (hasParent) {
-      at = putAscii(out, at, BYTEA_PREFIX);
+      at = putByteaPrefix(out, at);
       at = putHex(out, at, buf, parentStart, 8);
     } else {
-      at = putAscii(out, at, NULL_TEXT);
+      at = putNull(out, at);
     }
     out[at++] = TAB;
     row.length = at;
-    row.text(serviceColumn);
-    row.byte(TAB);
+    row.copy(serviceColumn, 0, serviceColumn.length);
     const nameLength = nameEnd - nameStart;
     if (nameLength > 0 && nameLength <= NORMALIZE_LIMITS.nameBytes && isPlainCopyText(buf, nameStart, nameEnd)) {
       // Valid UTF-8 without NUL, within the byte cap: the normalized name is the name as sent.
@@ -508,15 +509,17 @@ class SpanRowEncoder extends TraceRequestDecoder {
     row.text(optionalCopyText(traceState));
     row.byte(TAB);
     if (this.spanKeyCount === 0) {
-      row.text(NULL_TEXT);
+      row.nullValue();
     } else {
       this.attributes.byte(0x7d); // }
       row.copy(this.attributes.buf, 0, this.attributes.length);
     }
     row.byte(TAB);
-    row.text(events === undefined || events.length === 0 ? NULL_TEXT : this.nestedText(events));
+    if (events === undefined || events.length === 0) row.nullValue();
+    else row.text(this.nestedText(events));
     row.byte(TAB);
-    row.text(links === undefined || links.length === 0 ? NULL_TEXT : this.nestedText(links));
+    if (links === undefined || links.length === 0) row.nullValue();
+    else row.text(this.nestedText(links));
     row.byte(NEWLINE);
 
     const index = this.spanCount++;
@@ -528,8 +531,9 @@ class SpanRowEncoder extends TraceRequestDecoder {
 
   /** A top-level span attribute, appended to this.attributes as `"id":value` JSON. */
   private spanAttribute(length: number, limit: number, depth: number): void {
-    // KeyValue as keyValue() reads it, but the key is looked up by its bytes.
     const end = this.open(length, limit, depth);
+    if (this.plainAttribute(end)) return;
+    // KeyValue as keyValue() reads it, but the key is looked up by its bytes.
     const state = this.states[0];
     state.reset();
     let keyStart = 0;
@@ -554,7 +558,57 @@ class SpanRowEncoder extends TraceRequestDecoder {
     }
     this.close(end);
 
-    const entry = this.keyEntry(keyStart, keyEnd);
+    this.valueJson(state, this.appendKey(this.keyEntry(keyStart, keyEnd)));
+  }
+
+  /**
+   * The usual encoding of a string or int attribute, read without the general loop: key
+   * (field 1), then value (field 2) holding only a string_value of plain ASCII (no control
+   * character, quote or backslash) within the value cap, or an int_value that is a safe
+   * integer; every length below 128. Returns false, position unchanged, for anything else.
+   * The bytes read are the ones the general loop would read, with the same checks.
+   */
+  private plainAttribute(end: number): boolean {
+    const buf = this.buf;
+    const start = this.pos;
+    if (end - start < 5 || buf[start] !== 0x0a) return false;
+    const keyStart = start + 2;
+    const keyEnd = keyStart + buf[start + 1];
+    if (buf[start + 1] >= 128 || keyEnd + 3 > end || buf[keyEnd] !== 0x12) return false;
+    const valueStart = keyEnd + 2;
+    if (buf[keyEnd + 1] >= 128 || valueStart + buf[keyEnd + 1] !== end) return false;
+    if (buf[valueStart] === 0x0a) {
+      const textStart = valueStart + 2;
+      if (textStart + buf[valueStart + 1] !== end || end - textStart > this.ctx.maxValueLength) return false;
+      for (let i = textStart; i < end; i++) {
+        const b = buf[i];
+        if (b < 0x20 || b >= 0x80 || b === QUOTE || b === BACKSLASH) return false;
+      }
+      const out = this.appendKey(this.keyEntry(keyStart, keyEnd));
+      out.byte(QUOTE);
+      out.copy(buf, textStart, end);
+      out.byte(QUOTE);
+      this.pos = end;
+      return true;
+    }
+    if (buf[valueStart] === 0x18) {
+      this.pos = valueStart + 1;
+      this.int64(end);
+      const value = (this.high | 0) * TWO_POW_32 + (this.low >>> 0);
+      if (this.pos !== end || !Number.isSafeInteger(value)) {
+        this.pos = start;
+        return false;
+      }
+      const out = this.appendKey(this.keyEntry(keyStart, keyEnd));
+      out.reserve(MAX_INTEGER_BYTES);
+      out.length = putInteger(out.buf, out.length, value);
+      return true;
+    }
+    return false;
+  }
+
+  /** Adds `"id":` of a span attribute key to this.attributes, after the checks on keys. */
+  private appendKey(entry: KeyEntry): ByteSink {
     const keys = this.spanKeys;
     // A repeated key (the last value wins at the first one's place) or one past the cap.
     for (let i = 0; i < this.spanKeyCount; i++) if (keys[i] === entry.key) throw NOT_ENCODABLE;
@@ -563,7 +617,7 @@ class SpanRowEncoder extends TraceRequestDecoder {
     const out = this.attributes;
     out.byte(this.spanKeyCount === 1 ? 0x7b /* { */ : 0x2c /* , */);
     out.copy(entry.tokenBytes, 0, entry.tokenBytes.length);
-    this.valueJson(state, out);
+    return out;
   }
 
   /**
@@ -752,8 +806,24 @@ function putHex(out: Buffer, at: number, source: Buffer, start: number, length: 
   return at;
 }
 
-function countText(count: number): string {
-  return count === 0 ? NULL_TEXT : String(count);
+/** Stores \N (COPY's NULL) at `at`; returns the end. */
+function putNull(out: Buffer, at: number): number {
+  out[at] = BACKSLASH;
+  out[at + 1] = 0x4e; // N
+  return at + 2;
+}
+
+/** A count column: its digits, or \N for 0 unless `zeroIsValue` (as encodeSpanCopyRow). */
+function putCount(out: Buffer, at: number, count: number, zeroIsValue: boolean): number {
+  return count === 0 && !zeroIsValue ? putNull(out, at) : putInteger(out, at, count);
+}
+
+/** bytea hex input is \x…; the backslash itself is doubled for COPY. */
+function putByteaPrefix(out: Buffer, at: number): number {
+  out[at] = BACKSLASH;
+  out[at + 1] = BACKSLASH;
+  out[at + 2] = 0x78; // x
+  return at + 3;
 }
 
 /**
