@@ -1,8 +1,9 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import { decodeTraceRequest } from "@/lib/otlp/decode";
-import { makeSpan, protobufBody } from "@/lib/test/otlp-requests";
-import { isWriterQueueFull } from "./ingest-trace-request";
+import { jsonBody, makeSpan, protobufBody } from "@/lib/test/otlp-requests";
+import { decodeIngestRequest, isWriterQueueFull, submitDecodedRequest } from "./ingest-trace-request";
 import { SpanWriter } from "./span-writer";
 
 const spans = (count: number) =>
@@ -37,5 +38,40 @@ describe("isWriterQueueFull", () => {
       await Promise.allSettled(pending);
       await pool.end();
     }
+  });
+});
+
+describe("decodeIngestRequest", () => {
+  const env = { BREAKWATER_MAX_ATTRIBUTE_VALUE_LENGTH: 4096, BREAKWATER_SPAN_RETENTION_HOURS: 48 };
+  const bare = () => makeSpan({ attributes: [] });
+
+  it("encodes a protobuf request straight to COPY rows when given the writer's dictionary and it can", async () => {
+    const dictionary = new AttributeKeyDictionary();
+    const encoded = decodeIngestRequest(protobufBody([bare(), bare()]), "protobuf", env, dictionary);
+    expect("copyText" in encoded && encoded.spanCount).toBe(2);
+    let submitted: unknown;
+    const result = await submitDecodedRequest(encoded, {
+      submit: (batch) => {
+        submitted = batch;
+        return Promise.resolve({ inserted: 2, duplicates: 0 });
+      },
+    });
+    expect(submitted).toBe(encoded);
+    expect(result).toMatchObject({ acceptedSpans: 2, inserted: 2, rejectedSpans: 0 });
+  });
+
+  it("decodes with the general path otherwise: no dictionary, JSON, a key not known yet, a rejected span", () => {
+    const dictionary = new AttributeKeyDictionary();
+    const general = (batch: ReturnType<typeof decodeIngestRequest>) => "spans" in batch;
+    expect(general(decodeIngestRequest(protobufBody([bare()]), "protobuf", env))).toBe(true);
+    expect(general(decodeIngestRequest(jsonBody([bare()]), "json", env, dictionary))).toBe(true);
+    expect(general(decodeIngestRequest(protobufBody([makeSpan()]), "protobuf", env, dictionary))).toBe(true);
+    const rejected = decodeIngestRequest(
+      protobufBody([bare(), makeSpan({ attributes: [], kind: 9 })]),
+      "protobuf",
+      env,
+      dictionary,
+    );
+    expect(general(rejected) && rejected.rejectedSpans).toBe(1);
   });
 });
