@@ -3,10 +3,22 @@ import { attributeKeyNamesFor } from "@/lib/db/attribute-keys";
 import { getPool } from "@/lib/db/pool";
 import { SPAN_KIND_BY_NAME, SPAN_KIND_NAMES } from "@/lib/jaeger/span-kind";
 import { STATUS_CODE } from "@/lib/otlp/model";
+import type { AttributeFilter } from "@/lib/traces/parse-attribute-filter";
 import { loadTraceSpans, type TraceSpan, timestampFromMicros } from "./load-trace-spans";
 
 export const SEARCH_DEFAULT_LIMIT = 20;
 export const SEARCH_MAX_LIMIT = 1500;
+
+const attributeFilterSchema: z.ZodType<AttributeFilter> = z.object({
+  key: z.string().min(1),
+  isNegated: z.boolean(),
+  test: z.discriminatedUnion("op", [
+    z.object({ op: z.literal("exists") }),
+    z.object({ op: z.literal("in"), values: z.array(z.string()).min(1) }),
+    z.object({ op: z.literal("notIn"), values: z.array(z.string()).min(1) }),
+    z.object({ op: z.literal("compare"), comparator: z.enum([">", ">=", "<", "<="]), value: z.number().finite() }),
+  ]),
+});
 
 const searchTracesFiltersSchema = z
   .object({
@@ -14,6 +26,13 @@ const searchTracesFiltersSchema = z
     operation: z.string().min(1).optional(),
     /** key → value; a span matches when its own or its resource's attribute equals the value. */
     tags: z.record(z.string().min(1), z.string()).default({}),
+    /**
+     * The Traces page's filters (lib/traces/parse-attribute-filter): presence, OR of values,
+     * negation, numeric comparison; like tags, on the matching span or its resource.
+     */
+    attributeFilters: z.array(attributeFilterSchema).default([]),
+    /** The matching span's status code. */
+    statusCode: z.union([z.literal(STATUS_CODE.UNSET), z.literal(STATUS_CODE.OK), z.literal(STATUS_CODE.ERROR)]).optional(),
     minDurationNs: z.bigint().nonnegative().optional(),
     maxDurationNs: z.bigint().nonnegative().optional(),
     /** Span start window, µs since the epoch, inclusive. */
@@ -87,7 +106,59 @@ function syntheticTagCondition(parts: SqlParts, key: string, value: string): str
  */
 type TagCandidates = { span: string[]; resource: string[] };
 
-function buildWhere(filters: SearchTracesQuery, tagCandidatesByKey: ReadonlyMap<string, TagCandidates>): SqlParts {
+/** `jsonb -> key` holds a number that compares with the parameter; CASE keeps the cast off other types. */
+function numericComparison(json: string, key: string, comparator: string, value: string): string {
+  return `CASE WHEN jsonb_typeof(${json} -> ${key}) = 'number' THEN (${json} -> ${key})::numeric ${comparator} ${value}::numeric ELSE false END`;
+}
+
+/**
+ * One Traces-page attribute filter as SQL on span `s`; every value goes in as a parameter.
+ * `storedKeys` are the forms the key may take in span attributes (dictionary id, literal).
+ * COALESCE makes a span without attributes (NULL) fail a positive test and pass a negated one.
+ */
+function attributeFilterCondition(parts: SqlParts, filter: AttributeFilter, storedKeys: string[]): string {
+  const { test } = filter;
+  const present = () =>
+    `(COALESCE(s.attributes ?| ${addParam(parts, storedKeys)}::text[], false)` +
+    ` OR s.resource_id IN (SELECT r.id FROM resources r WHERE r.attributes ? ${addParam(parts, filter.key)}))`;
+  const equalsAny = (values: string[]) => {
+    const span = storedKeys.flatMap((storedKey) => values.flatMap((value) => tagCandidates(storedKey, value)));
+    const resource = values.flatMap((value) => tagCandidates(filter.key, value));
+    return (
+      `(COALESCE(s.attributes @> ANY(${addParam(parts, span)}::jsonb[]), false)` +
+      ` OR s.resource_id IN (SELECT r.id FROM resources r WHERE r.attributes @> ANY(${addParam(parts, resource)}::jsonb[])))`
+    );
+  };
+  let condition: string;
+  switch (test.op) {
+    case "exists":
+      condition = present();
+      break;
+    case "in":
+      condition = equalsAny(test.values);
+      break;
+    case "notIn":
+      condition = `(${present()} AND NOT ${equalsAny(test.values)})`;
+      break;
+    case "compare": {
+      // The comparator is one of four fixed tokens (validated above), never user text.
+      const value = addParam(parts, String(test.value));
+      const keys = addParam(parts, storedKeys);
+      const resourceKey = addParam(parts, filter.key);
+      condition =
+        `(EXISTS (SELECT 1 FROM unnest(${keys}::text[]) AS k(key) WHERE ${numericComparison("s.attributes", "k.key", test.comparator, value)})` +
+        ` OR s.resource_id IN (SELECT r.id FROM resources r WHERE ${numericComparison("r.attributes", `${resourceKey}::text`, test.comparator, value)}))`;
+      break;
+    }
+  }
+  return filter.isNegated ? `NOT COALESCE(${condition}, false)` : condition;
+}
+
+function buildWhere(
+  filters: SearchTracesQuery,
+  tagCandidatesByKey: ReadonlyMap<string, TagCandidates>,
+  storedKeysByKey: ReadonlyMap<string, string[]>,
+): SqlParts {
   const parts: SqlParts = { where: [], values: [] };
   parts.where.push(`s.service_name = ${addParam(parts, filters.service)}`);
   parts.values.push(filters.startUs.toString());
@@ -114,6 +185,10 @@ function buildWhere(filters: SearchTracesQuery, tagCandidatesByKey: ReadonlyMap<
     if (synthetic !== undefined) alternatives.push(synthetic);
     parts.where.push(`(${alternatives.join(" OR ")})`);
   }
+  for (const filter of filters.attributeFilters) {
+    parts.where.push(attributeFilterCondition(parts, filter, storedKeysByKey.get(filter.key)!));
+  }
+  if (filters.statusCode !== undefined) parts.where.push(`s.status_code = ${addParam(parts, filters.statusCode)}`);
   return parts;
 }
 
@@ -129,6 +204,19 @@ type CandidateRow = { trace_id: string; start_us: string };
  * window; the start-time bounds let PostgreSQL skip partitions outside the window.
  */
 export async function searchTraces(input: SearchTracesFilters): Promise<FoundTrace[]> {
+  const pool = getPool();
+  const traceIds = await findTraceIds(input);
+  const spans = await loadTraceSpans(pool, traceIds);
+  const byTrace = new Map<string, TraceSpan[]>(traceIds.map((id) => [id, []]));
+  for (const span of spans) byTrace.get(span.traceId)?.push(span);
+  return traceIds.map((traceId) => ({ traceId, spans: byTrace.get(traceId) ?? [] })).filter((t) => t.spans.length > 0);
+}
+
+/**
+ * The ids (32 hex chars) of the most recent traces with a span matching every filter, newest
+ * match first: the search behind searchTraces, for callers that load something else per trace.
+ */
+export async function findTraceIds(input: SearchTracesFilters): Promise<string[]> {
   const filters = searchTracesFiltersSchema.parse(input);
   const pool = getPool();
   const names = attributeKeyNamesFor(pool);
@@ -140,7 +228,11 @@ export async function searchTraces(input: SearchTracesFilters): Promise<FoundTra
       resource: tagCandidates(key, value),
     });
   }
-  const base = buildWhere(filters, tagCandidatesByKey);
+  const storedKeysByKey = new Map<string, string[]>();
+  for (const filter of filters.attributeFilters) {
+    if (!storedKeysByKey.has(filter.key)) storedKeysByKey.set(filter.key, await names.storedForms(pool, filter.key));
+  }
+  const base = buildWhere(filters, tagCandidatesByKey, storedKeysByKey);
   const found = new Set<string>();
   let chunk = Math.min(Math.max(filters.limit * 5, 200), 10_000);
   let cursorUs: string | undefined;
@@ -180,9 +272,5 @@ export async function searchTraces(input: SearchTracesFilters): Promise<FoundTra
     chunk = Math.min(chunk * 2, 50_000);
   }
 
-  const traceIds = [...found];
-  const spans = await loadTraceSpans(pool, traceIds);
-  const byTrace = new Map<string, TraceSpan[]>(traceIds.map((id) => [id, []]));
-  for (const span of spans) byTrace.get(span.traceId)?.push(span);
-  return traceIds.map((traceId) => ({ traceId, spans: byTrace.get(traceId) ?? [] })).filter((t) => t.spans.length > 0);
+  return [...found];
 }
