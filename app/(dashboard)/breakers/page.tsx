@@ -1,31 +1,51 @@
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/ui/coming-soon";
-import { BreakersIcon } from "@/components/ui/icons";
+import { Suspense } from "react";
+import { BreakersSkeleton } from "@/components/breakers/breakers-skeleton";
 import { PageHeader } from "@/components/ui/page-header";
+import { listBreakerTransitions } from "@/lib/control/list-breaker-transitions";
+import { listBreakers } from "@/lib/control/list-breakers";
+import { breakersQueryOptions, breakerTransitionsQueryOptions, resolveWindow } from "@/lib/query-client/breakers-query";
+import { getQueryClient } from "@/lib/query-client/get-query-client";
+import { BreakersClient } from "./client";
+import { paramReader, parseBreakersView } from "./search-params";
 
 export const metadata: Metadata = { title: "Breakers" };
 
-export default function BreakersPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default function BreakersPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <>
-      <PageHeader title="Breakers" description="Circuit breakers between your services and what tripped them." />
-      <ComingSoon
-        icon={BreakersIcon}
-        summary="The state of every circuit breaker, and the history of each transition."
-        dataSource="Reported by gateways and services in their heartbeats, and recorded on spans as breaker attributes."
-        features={[
-          { title: "Current state", detail: "Closed, open, half-open, forced open or disabled, for each caller→upstream pair." },
-          {
-            title: "Why it opened",
-            detail: "Failure and slow-call rates against their thresholds at the moment of each transition.",
-          },
-          {
-            title: "Timeline",
-            detail: "Transitions over time next to the upstream's error rate, to see whether the breaker helped.",
-          },
-          { title: "Short-circuited calls", detail: "How many requests were rejected while open, and the traces that show it." },
-        ]}
+      <PageHeader
+        title="Breakers"
+        description="Every circuit breaker between your services, as its owner reports it: open ones first, with rates against their thresholds and the history of each transition."
       />
+      <Suspense fallback={<BreakersSkeleton />}>
+        <BreakersData searchParams={searchParams} />
+      </Suspense>
     </>
+  );
+}
+
+/**
+ * Prefetches straight from the database with the client's query keys, so the page arrives
+ * with data and only polls afterwards. A failed prefetch is not dehydrated; the client then
+ * fetches through the API and shows the error state itself.
+ */
+async function BreakersData({ searchParams }: { searchParams: SearchParams }) {
+  const view = parseBreakersView(paramReader(await searchParams));
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery({ ...breakersQueryOptions(), queryFn: async () => ({ breakers: await listBreakers() }) }),
+    queryClient.prefetchQuery({
+      ...breakerTransitionsQueryOptions(view.range.ms),
+      queryFn: () => listBreakerTransitions(resolveWindow(view.range.ms)),
+    }),
+  ]);
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <BreakersClient />
+    </HydrationBoundary>
   );
 }
