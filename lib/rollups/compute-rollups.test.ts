@@ -1,0 +1,313 @@
+import { describe, expect, it } from "vitest";
+import { SPAN_KIND, STATUS_CODE, type SpanKind } from "@/lib/otlp/model";
+import { computeRollups, type RollupPlan } from "@/lib/rollups/compute-rollups";
+import { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
+import type { RollupRows } from "@/lib/rollups/rollup-rows";
+import type { PeerAttributes, SpanSummary } from "@/lib/rollups/span-summary";
+
+const T0_US = Date.UTC(2026, 10, 21, 10, 0, 5) * 1000;
+const NOW = Date.UTC(2026, 10, 21, 10, 0, 30);
+
+function hex(n: number, length: number): string {
+  return n.toString(16).padStart(length, "0");
+}
+
+type SpanInput = {
+  trace: number;
+  span: number;
+  parent?: number;
+  service: string;
+  kind: SpanKind;
+  name?: string;
+  startUs?: number;
+  durationNs?: number;
+  isError?: boolean;
+  peer?: PeerAttributes;
+};
+
+function span(input: SpanInput): SpanSummary {
+  return {
+    traceId: hex(input.trace, 32),
+    spanId: hex(input.span, 16),
+    parentSpanId: input.parent === undefined ? undefined : hex(input.parent, 16),
+    serviceName: input.service,
+    name: input.name ?? "op",
+    kind: input.kind,
+    statusCode: input.isError ? STATUS_CODE.ERROR : STATUS_CODE.UNSET,
+    startUs: input.startUs ?? T0_US,
+    durationNs: input.durationNs ?? 10_000_000,
+    peer: input.peer,
+  };
+}
+
+/** A client span of `caller` and its server child in `callee`. */
+function pair(trace: number, caller: string, callee: string, extra: Partial<SpanInput> = {}): [SpanSummary, SpanSummary] {
+  return [
+    span({ trace, span: 1, parent: 100, service: caller, kind: SPAN_KIND.CLIENT, ...extra }),
+    span({ trace, span: 2, parent: 1, service: callee, kind: SPAN_KIND.SERVER, durationNs: 5_000_000 }),
+  ];
+}
+
+/** Plans and commits a batch as the writer would without any database pairs. */
+function write(cache: EdgePairingCache, spans: SpanSummary[], nowMs = NOW): RollupRows {
+  const plan = computeRollups(spans, cache, { nowMs });
+  const rows = plan.rows();
+  plan.commit();
+  return rows;
+}
+
+function edges(rows: RollupRows): string[] {
+  return rows.edges.map(
+    (e) => `${e.callerService}->${e.callee}${e.isVirtual ? " (virtual)" : ""} calls=${e.calls} errors=${e.errors}`,
+  );
+}
+
+describe("computeRollups: service rows", () => {
+  it("counts every span once per minute, service, operation and kind, with its histogram", () => {
+    const cache = new EdgePairingCache();
+    const spans = [
+      span({ trace: 1, span: 1, service: "orders", kind: SPAN_KIND.SERVER, durationNs: 1_000_000 }),
+      span({ trace: 2, span: 1, service: "orders", kind: SPAN_KIND.SERVER, durationNs: 3_000_000, isError: true }),
+      span({ trace: 3, span: 1, service: "orders", kind: SPAN_KIND.SERVER, startUs: T0_US + 60_000_000 }),
+      span({ trace: 1, span: 1, service: "orders", kind: SPAN_KIND.SERVER, durationNs: 1_000_000 }), // repeated
+    ];
+    const rows = write(cache, spans);
+    expect(rows.services.map((r) => [new Date(r.minuteMs).toISOString(), r.calls, r.errors, r.durationSumUs])).toEqual([
+      ["2026-11-21T10:00:00.000Z", 2, 1, 4000],
+      ["2026-11-21T10:01:00.000Z", 1, 0, 10_000],
+    ]);
+    expect(rows.services[0].histogram.count).toBe(2);
+    expect(rows.services[0].histogram.quantileMicros(1)).toBeCloseTo(3000, -2);
+  });
+});
+
+describe("computeRollups: edge pairing", () => {
+  it("pairs a client and its server child in the same batch", () => {
+    const cache = new EdgePairingCache();
+    const rows = write(cache, pair(1, "gateway", "orders", { isError: true }));
+    expect(edges(rows)).toEqual(["gateway->orders calls=1 errors=1"]);
+    // The client's duration, not the server's.
+    expect(rows.edges[0].durationSumUs).toBe(10_000);
+    expect(cache.pendingCount + cache.orphanCount).toBe(0);
+  });
+
+  it("pairs client first, server in a later batch", () => {
+    const cache = new EdgePairingCache();
+    const [client, server] = pair(1, "gateway", "orders");
+    expect(edges(write(cache, [client]))).toEqual([]);
+    expect(cache.pendingCount).toBe(1);
+    const rows = write(cache, [server], NOW + 5000);
+    expect(edges(rows)).toEqual(["gateway->orders calls=1 errors=0"]);
+    expect(rows.edges[0].minuteMs).toBe(Date.UTC(2026, 10, 21, 10, 0));
+    expect(cache.pendingCount).toBe(0);
+    // Nothing is left to expire into a virtual edge.
+    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+  });
+
+  it("pairs server first, client in a later batch", () => {
+    const cache = new EdgePairingCache();
+    const [client, server] = pair(1, "gateway", "orders");
+    expect(edges(write(cache, [server]))).toEqual([]);
+    expect(cache.orphanCount).toBe(1);
+    expect(edges(write(cache, [client], NOW + 5000))).toEqual(["gateway->orders calls=1 errors=0"]);
+    expect(cache.orphanCount).toBe(0);
+    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+  });
+
+  it("counts many split pairs exactly once, whatever the batch boundaries and order", () => {
+    const cache = new EdgePairingCache();
+    const all = Array.from({ length: 200 }, (_, i) => pair(i + 1, "gateway", i % 2 ? "orders" : "payments")).flat();
+    // Deterministic shuffle, then cut into uneven batches.
+    const shuffled = all
+      .map((s, i) => ({ s, k: (i * 7919) % 401 }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.s);
+    const calls = new Map<string, number>();
+    let offset = 0;
+    for (let size = 1; offset < shuffled.length; size = (size * 3) % 37 || 5) {
+      const rows = write(cache, shuffled.slice(offset, offset + size), NOW + offset);
+      offset += size;
+      for (const e of rows.edges)
+        calls.set(`${e.callerService}->${e.callee}`, (calls.get(`${e.callerService}->${e.callee}`) ?? 0) + e.calls);
+    }
+    expect(Object.fromEntries(calls)).toEqual({ "gateway->orders": 100, "gateway->payments": 100 });
+    expect(cache.pendingCount + cache.orphanCount).toBe(0);
+  });
+
+  it("counts a pair once when a span is repeated in the batch, and a pair whose write rolled back only on the retry", () => {
+    const cache = new EdgePairingCache();
+    const [client, server] = pair(1, "gateway", "orders");
+    write(cache, [client]);
+    const failed = computeRollups([server, server], cache, { nowMs: NOW + 1000 });
+    expect(edges(failed.rows())).toEqual(["gateway->orders calls=1 errors=0"]);
+    failed.abort(); // the transaction rolled back: the client goes back into the cache
+    expect(cache.pendingCount).toBe(1);
+    expect(edges(write(cache, [server, server], NOW + 2000))).toEqual(["gateway->orders calls=1 errors=0"]);
+    expect(cache.pendingCount).toBe(0);
+    const plan = computeRollups([], cache);
+    plan.commit();
+    expect(() => plan.abort()).toThrow(/already committed/);
+  });
+
+  it("does not pair a server with a parent that is not a client span", () => {
+    const cache = new EdgePairingCache();
+    const rows = write(cache, [
+      span({ trace: 1, span: 1, service: "gateway", kind: SPAN_KIND.INTERNAL }),
+      span({ trace: 1, span: 2, parent: 1, service: "orders", kind: SPAN_KIND.SERVER }),
+      span({ trace: 1, span: 3, service: "orders", kind: SPAN_KIND.SERVER }), // a root
+    ]);
+    expect(edges(rows)).toEqual([]);
+    expect(cache.orphanCount).toBe(0);
+  });
+});
+
+describe("computeRollups: virtual nodes", () => {
+  it("makes database and messaging clients edges to their system at once", () => {
+    const cache = new EdgePairingCache();
+    const rows = write(cache, [
+      span({
+        trace: 1,
+        span: 1,
+        service: "orders",
+        kind: SPAN_KIND.CLIENT,
+        peer: { dbSystem: "postgresql", serverAddress: "db" },
+      }),
+      span({ trace: 1, span: 2, service: "orders", kind: SPAN_KIND.CLIENT, peer: { dbSystem: "postgresql" }, isError: true }),
+      span({ trace: 1, span: 3, service: "orders", kind: SPAN_KIND.PRODUCER, peer: { messagingSystem: "kafka" } }),
+      // The consumer of that message is not paired again (its producer counted already).
+      span({ trace: 1, span: 4, parent: 3, service: "shipping", kind: SPAN_KIND.CONSUMER, peer: { messagingSystem: "kafka" } }),
+    ]);
+    expect(edges(rows)).toEqual(["orders->kafka (virtual) calls=1 errors=0", "orders->postgresql (virtual) calls=2 errors=1"]);
+    expect(cache.pendingCount + cache.orphanCount).toBe(0);
+  });
+
+  it("turns a client without a child into an edge to peer.service / server.address after the TTL", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000 });
+    write(cache, [
+      span({
+        trace: 1,
+        span: 1,
+        service: "orders",
+        kind: SPAN_KIND.CLIENT,
+        peer: { peerService: "fraud", serverAddress: "10.0.0.9" },
+      }),
+      span({
+        trace: 2,
+        span: 1,
+        service: "orders",
+        kind: SPAN_KIND.CLIENT,
+        peer: { serverAddress: "api.example.com" },
+        isError: true,
+      }),
+      span({ trace: 3, span: 1, service: "orders", kind: SPAN_KIND.CLIENT }),
+    ]);
+    expect(edges(write(cache, [], NOW + 59_999))).toEqual([]);
+    expect(cache.pendingCount).toBe(3);
+    const rows = write(cache, [], NOW + 60_000);
+    expect(edges(rows)).toEqual([
+      "orders->api.example.com (virtual) calls=1 errors=1",
+      "orders->fraud (virtual) calls=1 errors=0",
+      "orders->unknown (virtual) calls=1 errors=0",
+    ]);
+    // Counted at the client's start minute, once.
+    expect(rows.edges.every((e) => e.minuteMs === Date.UTC(2026, 10, 21, 10, 0))).toBe(true);
+    expect(cache.pendingCount).toBe(0);
+    expect(edges(write(cache, [], NOW + 200_000))).toEqual([]);
+  });
+
+  it("a server child arriving before the TTL makes a real edge, not a virtual one", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000 });
+    const [client, server] = pair(1, "gateway", "orders", { peer: { serverAddress: "orders.local" } });
+    write(cache, [client]);
+    expect(edges(write(cache, [server], NOW + 59_000))).toEqual(["gateway->orders calls=1 errors=0"]);
+    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+  });
+
+  it("forgets orphan servers after the TTL (the client side then finds them in the database)", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000 });
+    const [client, server] = pair(1, "gateway", "orders");
+    write(cache, [server]);
+    write(cache, [], NOW + 61_000);
+    expect(cache.orphanCount).toBe(0);
+    const plan = computeRollups([client], cache, { nowMs: NOW + 62_000 });
+    expect(plan.childLookups.map((l) => l.spanId)).toEqual([client.spanId]);
+    expect(plan.traceIdsToLock()).toEqual([client.traceId]);
+    plan.abort();
+  });
+
+  it("evicts the oldest pending clients past maxEntries as if expired", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000, maxEntries: 2 });
+    write(
+      cache,
+      [1, 2, 3].map((trace) => span({ trace, span: 1, service: "orders", kind: SPAN_KIND.CLIENT })),
+    );
+    expect(cache.pendingCount).toBe(3);
+    expect(edges(write(cache, [], NOW + 1))).toEqual(["orders->unknown (virtual) calls=1 errors=0"]);
+    expect(cache.pendingCount).toBe(2);
+  });
+});
+
+describe("computeRollups: database results", () => {
+  function planWith(cache: EdgePairingCache, spans: SpanSummary[], nowMs: number): RollupPlan {
+    return computeRollups(spans, cache, { nowMs });
+  }
+
+  it("pairs a server with a client parent found in the database; that client, committed by a concurrent batch of ours, never goes virtual", () => {
+    const cache = new EdgePairingCache();
+    const [client, server] = pair(1, "gateway", "orders");
+    // Batch C (the client) and batch S (the server) are in flight at once: C commits first,
+    // S's database lookup sees the client, and C's cache entry is stored only after that.
+    const planC = planWith(cache, [client], NOW);
+    const planS = planWith(cache, [server], NOW);
+    expect(planS.parentLookups).toHaveLength(1);
+    planS.setDatabasePairs({
+      parents: new Map([
+        [
+          client.traceId + client.spanId,
+          { serviceName: "gateway", call: { startUs: T0_US, durationNs: 7_000_000, isError: false } },
+        ],
+      ]),
+      children: new Map(),
+    });
+    const rows = planS.rows();
+    expect(edges(rows)).toEqual(["gateway->orders calls=1 errors=0"]);
+    expect(rows.edges[0].durationSumUs).toBe(7000);
+    planS.commit();
+    expect(cache.orphanCount).toBe(0);
+    planC.setDatabasePairs({ parents: new Map(), children: new Map() });
+    expect(edges(planC.rows())).toEqual([]);
+    planC.commit();
+    expect(cache.pendingCount).toBe(0);
+    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+  });
+
+  it("pairs a fresh client with a server child found in the database; an expired client with one is not counted again", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000 });
+    const [client] = pair(1, "gateway", "orders");
+    const children = new Map([[client.traceId + client.spanId, "orders"]]);
+    const fresh = planWith(cache, [client], NOW);
+    fresh.setDatabasePairs({ parents: new Map(), children });
+    expect(edges(fresh.rows())).toEqual(["gateway->orders calls=1 errors=0"]);
+    fresh.commit();
+    expect(cache.pendingCount).toBe(0);
+
+    write(cache, [span({ trace: 2, span: 1, service: "gateway", kind: SPAN_KIND.CLIENT })]);
+    const expired = planWith(cache, [], NOW + 60_000);
+    expect(expired.childLookups.map((l) => l.isExpired)).toEqual([true]);
+    expired.setDatabasePairs({ parents: new Map(), children: new Map([[hex(2, 32) + hex(1, 16), "orders"]]) });
+    expect(edges(expired.rows())).toEqual([]);
+    expired.commit();
+    expect(cache.pendingCount).toBe(0);
+  });
+
+  it("lists the days its rows can fall in", () => {
+    const cache = new EdgePairingCache();
+    const plan = planWith(
+      cache,
+      [span({ trace: 1, span: 1, service: "a", kind: SPAN_KIND.SERVER, startUs: Date.UTC(2026, 10, 22, 0, 0, 1) * 1000 })],
+      NOW,
+    );
+    expect([...plan.dayStartsMs]).toEqual([Date.UTC(2026, 10, 22)]);
+    plan.abort();
+  });
+});
