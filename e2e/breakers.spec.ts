@@ -72,6 +72,17 @@ const row = (page: Page, owner: string, target: string) =>
     .filter({ has: page.getByTestId("breaker-owner").getByText(owner, { exact: true }) })
     .filter({ has: page.getByTestId("breaker-target").getByText(target, { exact: true }) });
 
+/**
+ * Runs a control change until the URL shows it: an interaction that lands before React has
+ * hydrated the server-rendered page would otherwise be lost (the rows are in the HTML at once).
+ */
+async function changeUntilUrl(page: Page, change: () => Promise<unknown>, url: RegExp) {
+  await expect(async () => {
+    await change();
+    await expect(page).toHaveURL(url, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+}
+
 test.describe.configure({ mode: "serial" });
 
 test("with no breakers, the page says where they come from", async ({ page }) => {
@@ -191,7 +202,8 @@ test("reported breakers appear live: open first, named in the banner, with rates
   await expect(open).toContainText("Open");
   await expect(open.getByTestId("breaker-failure-rate")).toContainText("83.3 %");
   await expect(open.getByTestId("breaker-failure-rate")).toContainText("50 %");
-  await expect(open.getByTestId("breaker-failure-rate")).toContainText("at threshold");
+  await expect(open.getByTestId("breaker-failure-rate")).toContainText("at or above its threshold of");
+  await expect(open.getByTestId("breaker-failure-rate")).toContainText("≥");
   await expect(open.getByTestId("breaker-slow-rate")).toContainText("25 %");
   await expect(open.getByTestId("breaker-calls")).toContainText("12");
   await expect(open.getByTestId("breaker-calls")).toContainText("min 5");
@@ -239,6 +251,8 @@ test("reported breakers appear live: open first, named in the banner, with rates
   await expect(panel).toContainText("Sliding window10 s");
 
   await screenshot(page, "breakers-populated");
+  await page.getByRole("heading", { name: /^Transition history/ }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/breakers-history-1280x800-viewport.png` });
 });
 
 test("filters by state and service, and the time range, live in the URL", async ({ page }) => {
@@ -246,8 +260,7 @@ test("filters by state and service, and the time range, live in the URL", async 
   const rows = page.getByTestId("breaker-row");
   await expect(rows).toHaveCount(5);
 
-  await page.getByLabel("State").selectOption("open");
-  await expect(page).toHaveURL(/[?&]state=open/);
+  await changeUntilUrl(page, () => page.getByLabel("State").selectOption("open"), /[?&]state=open/);
   await expect(rows).toHaveCount(2);
   for (const state of await rows.evaluateAll((els) => els.map((el) => el.getAttribute("data-state")))) expect(state).toBe("open");
   // The banner still speaks for every breaker.
@@ -259,8 +272,7 @@ test("filters by state and service, and the time range, live in the URL", async 
   await expect(page).not.toHaveURL(/state=/);
   await expect(rows).toHaveCount(5);
 
-  await page.getByLabel("Service").selectOption("gateway");
-  await expect(page).toHaveURL(/[?&]service=gateway/);
+  await changeUntilUrl(page, () => page.getByLabel("Service").selectOption("gateway"), /[?&]service=gateway/);
   await expect(rows).toHaveCount(1);
   await expect(page.getByTestId("transition-row")).toHaveCount(3);
   await page.getByLabel("Service").selectOption("inventory");
@@ -275,8 +287,7 @@ test("filters by state and service, and the time range, live in the URL", async 
   // A 5-minute range leaves out the gateway episode half an hour ago.
   await page.goto("/breakers?service=gateway");
   await expect(page.getByTestId("transition-row")).toHaveCount(3);
-  await page.getByRole("button", { name: "Last 5 m" }).click();
-  await expect(page).toHaveURL(/[?&]range=5m/);
+  await changeUntilUrl(page, () => page.getByRole("button", { name: "Last 5 m" }).click(), /[?&]range=5m/);
   await expect(page.getByRole("heading", { name: "Transition history · last 5 minutes" })).toBeVisible();
   await expect(page.getByTestId("transitions-empty")).toBeVisible();
   const gatewayLane = page.locator('[data-testid="timeline-lane"][data-breaker="gateway-1→orders-v1-1"]');

@@ -37,7 +37,7 @@ function ChevronIcon({ isOpen }: { isOpen: boolean }) {
 function StaleTag({ breaker, nowMs }: { breaker: BreakerSummary; nowMs: number }) {
   const Icon = UNKNOWN_STATE_DISPLAY.icon;
   return (
-    <span className="mt-1 inline-flex items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 py-0.5 text-[11px] font-medium text-ink-soft">
+    <span className="mt-1 inline-flex items-center gap-1 rounded border whitespace-nowrap border-line-strong bg-canvas px-1.5 py-0.5 text-[11px] font-medium text-ink-soft">
       <Icon className="size-3.5 text-faint" />
       Stale: owner {breaker.ownerStatus ?? "deregistered"}, last report <RelativeTime iso={breaker.updatedAt} nowMs={nowMs} />
     </span>
@@ -139,13 +139,21 @@ export function BreakersTable({ breakers, nowMs }: { breakers: BreakerSummary[];
             <th scope="col" className="px-3 py-2.5 font-medium">
               Owner → target
             </th>
-            <th scope="col" className="w-44 px-3 py-2.5 font-medium">
-              State · time in state
+            <th scope="col" className="w-36 px-3 py-2.5 font-medium whitespace-nowrap">
+              State
             </th>
-            <th scope="col" className="w-40 px-3 py-2.5 font-medium" title="Failed calls in the window / threshold">
+            <th
+              scope="col"
+              className="w-36 px-3 py-2.5 font-medium whitespace-nowrap"
+              title="Failed calls in the window / threshold"
+            >
               Failure rate
             </th>
-            <th scope="col" className="w-40 px-3 py-2.5 font-medium" title="Slow calls in the window / threshold">
+            <th
+              scope="col"
+              className="w-36 px-3 py-2.5 font-medium whitespace-nowrap"
+              title="Slow calls in the window / threshold"
+            >
               Slow-call rate
             </th>
             <th
@@ -157,7 +165,7 @@ export function BreakersTable({ breakers, nowMs }: { breakers: BreakerSummary[];
             </th>
             <th
               scope="col"
-              className="w-28 px-3 py-2.5 text-right font-medium"
+              className="w-24 px-3 py-2.5 text-right font-medium whitespace-nowrap"
               title="Calls refused (short-circuited) since the owner's previous heartbeat"
             >
               Not permitted
@@ -194,7 +202,7 @@ export function BreakersTable({ breakers, nowMs }: { breakers: BreakerSummary[];
                     </button>
                   </td>
                   <th scope="row" className="px-3 py-3 text-left font-normal">
-                    <span className="flex flex-wrap items-baseline gap-x-2 font-mono text-[13px]">
+                    <span className="flex flex-wrap items-baseline gap-x-1.5 font-mono text-[13px] whitespace-nowrap">
                       <span className="text-ink" data-testid="breaker-owner">
                         {breaker.ownerInstanceId}
                       </span>

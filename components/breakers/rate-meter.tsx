@@ -3,7 +3,7 @@ import { formatPercent } from "@/lib/breakers/format-breaker";
 /**
  * A rate against the threshold that trips the breaker: the figure, the threshold, and a bar
  * with a tick at the threshold. Red once the rate reaches the threshold with enough calls
- * to decide; the words say so too ("at threshold"), not only the colour.
+ * to decide, and then written "83 % ≥ 50 %" rather than "83 % / 50 %": not colour alone.
  */
 export function RateMeter({
   label,
@@ -23,15 +23,16 @@ export function RateMeter({
   const tone = isOver ? "text-bad" : isNear ? "text-warn" : rate > 0 ? "text-ink" : "text-muted";
   const fill = isOver ? "bg-bad" : isNear ? "bg-warn" : "bg-accent/70";
   return (
-    <div className="min-w-[7.5rem]">
-      <p className="flex items-baseline gap-1.5 whitespace-nowrap">
+    <div className="min-w-[7rem]">
+      <p className="flex items-baseline gap-1 whitespace-nowrap">
         <span className={`font-mono text-[13px] font-semibold tabular-nums ${tone}`}>{formatPercent(rate)}</span>
-        <span className="text-[11px] text-faint">
-          <span className="sr-only">{label}, threshold </span>
-          <span aria-hidden="true">/ </span>
+        <span className={`text-[11px] ${isOver ? "font-semibold text-bad" : "text-faint"}`}>
+          <span className="sr-only">
+            {label}, {isOver ? "at or above its threshold of" : "threshold"}{" "}
+          </span>
+          <span aria-hidden="true">{isOver ? "≥ " : "/ "}</span>
           {formatPercent(threshold)}
         </span>
-        {isOver && <span className="text-[11px] font-semibold text-bad uppercase">at threshold</span>}
       </p>
       <span aria-hidden="true" className="relative mt-1 block h-1.5 w-full overflow-visible rounded-full bg-line">
         <span className={`absolute inset-y-0 left-0 rounded-full ${fill}`} style={{ width: `${Math.min(100, rate)}%` }} />

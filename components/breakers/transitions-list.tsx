@@ -41,7 +41,7 @@ export function TransitionsList({ transitions, nowMs }: { transitions: BreakerTr
               <td className="px-4 py-2 text-[13px] whitespace-nowrap text-ink-soft">
                 <RelativeTime iso={transition.at} nowMs={nowMs} />
               </td>
-              <td className="px-3 py-2 font-mono text-[13px] text-ink">
+              <td className="px-3 py-2 font-mono text-[13px] whitespace-nowrap text-ink">
                 {transition.ownerInstanceId} <span className="text-faint">→</span> {transition.targetInstanceId}
               </td>
               <td className="px-3 py-2">
