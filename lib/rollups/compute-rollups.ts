@@ -138,7 +138,7 @@ export class RollupPlan {
     const pairs = this.databasePairs;
     for (const lookup of this.parentLookups) {
       const key = pairingKey(lookup.traceId, lookup.parentSpanId);
-      if (pairs?.parents.has(key)) this.cache.markPaired(key, this.nowMs);
+      if (pairs?.parents.has(key)) this.cache.markPaired(lookup.traceId, lookup.parentSpanId, this.nowMs);
       else
         this.cache.putOrphan({
           traceId: lookup.traceId,
@@ -150,7 +150,7 @@ export class RollupPlan {
     for (const lookup of this.childLookups) {
       if (lookup.isExpired) continue;
       const key = pairingKey(lookup.traceId, lookup.spanId);
-      if (pairs?.children.has(key)) this.cache.markPaired(key, this.nowMs);
+      if (pairs?.children.has(key)) this.cache.markPaired(lookup.traceId, lookup.spanId, this.nowMs);
       else {
         this.cache.putPending(pendingOf(lookup));
       }
@@ -189,36 +189,52 @@ export function computeRollups(
   const days = new Set<number>();
   const addDay = (startUs: number) => days.add(Math.floor(minuteOfMicros(startUs) / DAY_MS) * DAY_MS);
 
-  // Index the batch (a span repeated within it counts once).
-  const byKey = new Map<string, SpanSummary>();
+  // Index the batch by span id (a flat string already; see EdgePairingCache), the trace id
+  // checked on a hit; the rare span id shared by two traces goes to `collisions`. A span
+  // repeated within the batch counts once.
+  const bySpanId = new Map<string, SpanSummary>();
+  const collisions = new Map<string, SpanSummary>();
+  const unique: SpanSummary[] = [];
   for (const span of spans) {
-    const key = pairingKey(span.traceId, span.spanId);
-    if (byKey.has(key)) continue;
-    byKey.set(key, span);
+    const seen = bySpanId.get(span.spanId);
+    if (seen !== undefined) {
+      if (seen.traceId === span.traceId) continue;
+      const key = pairingKey(span.traceId, span.spanId);
+      if (collisions.has(key)) continue;
+      collisions.set(key, span);
+    } else {
+      bySpanId.set(span.spanId, span);
+    }
+    unique.push(span);
     accumulator.addServiceCall(span.serviceName, span.name, span.kind, callOf(span));
     addDay(span.startUs);
   }
+  const findInBatch = (traceId: string, spanId: string): SpanSummary | undefined => {
+    const span = bySpanId.get(spanId);
+    if (span === undefined) return undefined;
+    if (span.traceId === traceId) return span;
+    return collisions.size === 0 ? undefined : collisions.get(pairingKey(traceId, spanId));
+  };
 
-  const pairedClients = new Set<string>();
+  const pairedClients = new Set<SpanSummary>();
   const takenPending: PendingClient[] = [];
   const takenOrphans: OrphanServer[] = [];
   const parentLookups: ParentLookup[] = [];
   const childLookups: ChildLookup[] = [];
 
   // Servers: their client parent in the batch, else in the cache, else the database.
-  for (const span of byKey.values()) {
+  for (const span of unique) {
     if (!isServerKind(span.kind) || span.parentSpanId === undefined) continue;
     // The producer side of a messaging span was an edge to the messaging system already.
     if (span.kind === SPAN_KIND.CONSUMER && span.peer?.messagingSystem !== undefined) continue;
-    const key = pairingKey(span.traceId, span.parentSpanId);
-    const parent = byKey.get(key);
+    const parent = findInBatch(span.traceId, span.parentSpanId);
     if (parent !== undefined) {
-      if (!isClientKind(parent.kind) || immediateVirtualCallee(parent) !== undefined || pairedClients.has(key)) continue;
-      pairedClients.add(key);
+      if (!isClientKind(parent.kind) || immediateVirtualCallee(parent) !== undefined || pairedClients.has(parent)) continue;
+      pairedClients.add(parent);
       accumulator.addEdgeCall(parent.serviceName, span.serviceName, false, callOf(parent));
       continue;
     }
-    const pending = cache.takePending(key);
+    const pending = cache.takePending(span.traceId, span.parentSpanId);
     if (pending !== undefined) {
       takenPending.push(pending);
       accumulator.addEdgeCall(pending.serviceName, span.serviceName, false, pending.call);
@@ -234,16 +250,14 @@ export function computeRollups(
   }
 
   // Clients not paired above: virtual at once, else a server child in the cache, else the database.
-  for (const span of byKey.values()) {
-    if (!isClientKind(span.kind)) continue;
-    const key = pairingKey(span.traceId, span.spanId);
-    if (pairedClients.has(key)) continue;
+  for (const span of unique) {
+    if (!isClientKind(span.kind) || pairedClients.has(span)) continue;
     const virtualCallee = immediateVirtualCallee(span);
     if (virtualCallee !== undefined) {
       accumulator.addEdgeCall(span.serviceName, virtualCallee, true, callOf(span));
       continue;
     }
-    const orphan = cache.takeOrphan(key);
+    const orphan = cache.orphanCount === 0 ? undefined : cache.takeOrphan(span.traceId, span.spanId);
     if (orphan !== undefined) {
       takenOrphans.push(orphan);
       accumulator.addEdgeCall(span.serviceName, orphan.serviceName, false, callOf(span));

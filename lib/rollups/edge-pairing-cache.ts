@@ -11,6 +11,11 @@
  * additions after COMMIT or gives the taken entries back after a rollback.
  *
  * Bounded: past `maxEntries` per map the oldest entries are evicted as if expired.
+ *
+ * The maps are keyed by the client's span id alone (64 random bits, a flat string already;
+ * a trace id + span id key would be built and hashed per lookup) and the trace id is checked
+ * on a hit; an entry whose span id is taken by another trace goes to a second map under the
+ * full key (generators with sequential span ids do that).
  */
 import type { CallMeasure } from "@/lib/rollups/rollup-rows";
 
@@ -43,12 +48,54 @@ export function pairingKey(traceId: string, clientSpanId: string): string {
   return traceId + clientSpanId;
 }
 
+/** Entries by client span id, with the trace id checked; span ids shared by traces kept apart. */
+class SpanIdMap<T extends { traceId: string; expiresAtMs: number }> {
+  private readonly bySpanId = new Map<string, T>();
+  private readonly byFullKey = new Map<string, T>();
+
+  get size(): number {
+    return this.bySpanId.size + this.byFullKey.size;
+  }
+
+  take(traceId: string, spanId: string): T | undefined {
+    const entry = this.bySpanId.get(spanId);
+    if (entry !== undefined && entry.traceId === traceId) {
+      this.bySpanId.delete(spanId);
+      return entry;
+    }
+    if (this.byFullKey.size === 0) return undefined;
+    const key = pairingKey(traceId, spanId);
+    const other = this.byFullKey.get(key);
+    if (other !== undefined) this.byFullKey.delete(key);
+    return other;
+  }
+
+  put(spanId: string, entry: T): void {
+    const existing = this.bySpanId.get(spanId);
+    if (existing === undefined || existing.traceId === entry.traceId) this.bySpanId.set(spanId, entry);
+    else this.byFullKey.set(pairingKey(entry.traceId, spanId), entry);
+  }
+
+  /** Removes and returns the entries expired by `nowMs`, then the oldest while over `maxEntries`. */
+  takeExpired(nowMs: number, maxEntries: number): T[] {
+    const expired: T[] = [];
+    for (const map of [this.bySpanId, this.byFullKey]) {
+      // Insertion order is expiry order (every entry gets now + ttl), so the scan stops early.
+      for (const [key, entry] of map) {
+        if (entry.expiresAtMs > nowMs && this.size <= maxEntries) break;
+        map.delete(key);
+        expired.push(entry);
+      }
+    }
+    return expired;
+  }
+}
+
 export class EdgePairingCache {
   readonly ttlMs: number;
   private readonly maxEntries: number;
-  /** Insertion order = expiry order (every entry gets now + ttl), so expiry scans the front. */
-  private readonly pending = new Map<string, PendingClient>();
-  private readonly orphans = new Map<string, OrphanServer>();
+  private readonly pending = new SpanIdMap<PendingClient>();
+  private readonly orphans = new SpanIdMap<OrphanServer>();
   /**
    * Keys paired through the database while this process may still be about to store their
    * other half (a concurrent batch of ours that committed it first): that half must not be
@@ -69,16 +116,12 @@ export class EdgePairingCache {
     return this.orphans.size;
   }
 
-  takePending(key: string): PendingClient | undefined {
-    const entry = this.pending.get(key);
-    if (entry !== undefined) this.pending.delete(key);
-    return entry;
+  takePending(traceId: string, clientSpanId: string): PendingClient | undefined {
+    return this.pending.take(traceId, clientSpanId);
   }
 
-  takeOrphan(key: string): OrphanServer | undefined {
-    const entry = this.orphans.get(key);
-    if (entry !== undefined) this.orphans.delete(key);
-    return entry;
+  takeOrphan(traceId: string, clientSpanId: string): OrphanServer | undefined {
+    return this.orphans.take(traceId, clientSpanId);
   }
 
   /**
@@ -86,16 +129,8 @@ export class EdgePairingCache {
    * because the map is over its bound; drops expired orphans and markers.
    */
   takeExpiredPending(nowMs: number): PendingClient[] {
-    const expired: PendingClient[] = [];
-    for (const [key, entry] of this.pending) {
-      if (entry.expiresAtMs > nowMs && this.pending.size <= this.maxEntries) break;
-      this.pending.delete(key);
-      expired.push(entry);
-    }
-    for (const [key, entry] of this.orphans) {
-      if (entry.expiresAtMs > nowMs && this.orphans.size <= this.maxEntries) break;
-      this.orphans.delete(key);
-    }
+    const expired = this.pending.takeExpired(nowMs, this.maxEntries);
+    this.orphans.takeExpired(nowMs, this.maxEntries);
     for (const [key, expiresAtMs] of this.pairedElsewhere) {
       if (expiresAtMs > nowMs) break;
       this.pairedElsewhere.delete(key);
@@ -105,20 +140,19 @@ export class EdgePairingCache {
 
   /** Stores (or gives back) a pending client, unless its pair was counted elsewhere meanwhile. */
   putPending(entry: PendingClient): void {
-    const key = pairingKey(entry.traceId, entry.spanId);
-    if (this.pairedElsewhere.delete(key)) return;
-    this.pending.set(key, entry);
+    if (this.pairedElsewhere.size > 0 && this.pairedElsewhere.delete(pairingKey(entry.traceId, entry.spanId))) return;
+    this.pending.put(entry.spanId, entry);
   }
 
   putOrphan(entry: OrphanServer): void {
-    const key = pairingKey(entry.traceId, entry.parentSpanId);
-    if (this.pairedElsewhere.delete(key)) return;
-    this.orphans.set(key, entry);
+    if (this.pairedElsewhere.size > 0 && this.pairedElsewhere.delete(pairingKey(entry.traceId, entry.parentSpanId))) return;
+    this.orphans.put(entry.parentSpanId, entry);
   }
 
   /** A pair was counted from the database: forget either half held here, now or when stored later. */
-  markPaired(key: string, nowMs: number): void {
-    if (this.pending.delete(key) || this.orphans.delete(key)) return;
+  markPaired(traceId: string, clientSpanId: string, nowMs: number): void {
+    if (this.takePending(traceId, clientSpanId) !== undefined || this.takeOrphan(traceId, clientSpanId) !== undefined) return;
+    const key = pairingKey(traceId, clientSpanId);
     this.pairedElsewhere.delete(key);
     this.pairedElsewhere.set(key, nowMs + this.ttlMs);
     if (this.pairedElsewhere.size > this.maxEntries) {

@@ -54,9 +54,14 @@ export async function getServicePercentiles(
        SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(errors), 0) AS errors,
               coalesce(sum(duration_sum_us), 0) AS duration_sum_us
          FROM window_rows
+     ), merged AS (
+       -- Two unnests in the select list (zipped, ProjectSet) run about twice as fast as
+       -- unnest(a, b) in FROM; grouping here leaves the function one entry per bucket.
+       SELECT b, sum(c)::int8 AS c
+         FROM (SELECT unnest(bucket_ids) AS b, unnest(bucket_counts) AS c FROM window_rows) AS e
+        GROUP BY b
      ), buckets AS (
-       SELECT array_agg(b) AS ids, array_agg(c) AS counts
-         FROM window_rows, unnest(bucket_ids, bucket_counts) AS u(b, c)
+       SELECT array_agg(b) AS ids, array_agg(c) AS counts FROM merged
      )
      SELECT totals.calls, totals.errors, totals.duration_sum_us,
             rollup_histogram_quantiles(buckets.ids, buckets.counts, '{0.5,0.95,0.99}') AS quantiles

@@ -55,30 +55,64 @@ function emptyMeasures(): Measures {
   return { calls: 0, errors: 0, durationSumUs: 0, histogram: new LogHistogram() };
 }
 
-/** Collects rollup rows keyed by their primary key. */
+/**
+ * Collects rollup rows keyed by their primary key. Nested maps (service → operation → the few
+ * rows of different minutes and kinds) rather than one composite string key: this runs for
+ * every span of every batch, and building and hashing a fresh key string per span costs more
+ * than the whole rest of the row update.
+ */
 export class RollupAccumulator {
-  private readonly services = new Map<string, ServiceRollupRow>();
-  private readonly edges = new Map<string, EdgeRollupRow>();
+  private readonly services = new Map<string, Map<string, ServiceRollupRow[]>>();
+  private readonly edges = new Map<string, Map<string, EdgeRollupRow[]>>();
 
   addServiceCall(serviceName: string, operation: string, spanKind: number, call: CallMeasure): void {
     const minuteMs = minuteOfMicros(call.startUs);
-    // NUL never occurs in stored text (normalization strips it), so it separates key parts.
-    const key = `${serviceName}\0${minuteMs}\0${operation}\0${spanKind}`;
-    let row = this.services.get(key);
+    let byOperation = this.services.get(serviceName);
+    if (byOperation === undefined) {
+      byOperation = new Map();
+      this.services.set(serviceName, byOperation);
+    }
+    let rows = byOperation.get(operation);
+    if (rows === undefined) {
+      rows = [];
+      byOperation.set(operation, rows);
+    }
+    let row: ServiceRollupRow | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i].minuteMs === minuteMs && rows[i].spanKind === spanKind) {
+        row = rows[i];
+        break;
+      }
+    }
     if (row === undefined) {
       row = { minuteMs, serviceName, operation, spanKind, ...emptyMeasures() };
-      this.services.set(key, row);
+      rows.push(row);
     }
     addCall(row, call);
   }
 
   addEdgeCall(callerService: string, callee: string, isVirtual: boolean, call: CallMeasure): void {
     const minuteMs = minuteOfMicros(call.startUs);
-    const key = `${callerService}\0${minuteMs}\0${callee}\0${isVirtual ? 1 : 0}`;
-    let row = this.edges.get(key);
+    let byCallee = this.edges.get(callerService);
+    if (byCallee === undefined) {
+      byCallee = new Map();
+      this.edges.set(callerService, byCallee);
+    }
+    let rows = byCallee.get(callee);
+    if (rows === undefined) {
+      rows = [];
+      byCallee.set(callee, rows);
+    }
+    let row: EdgeRollupRow | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i].minuteMs === minuteMs && rows[i].isVirtual === isVirtual) {
+        row = rows[i];
+        break;
+      }
+    }
     if (row === undefined) {
       row = { minuteMs, callerService, callee, isVirtual, ...emptyMeasures() };
-      this.edges.set(key, row);
+      rows.push(row);
     }
     addCall(row, call);
   }
@@ -86,16 +120,31 @@ export class RollupAccumulator {
   /** A copy that can be added to without changing this one. */
   clone(): RollupAccumulator {
     const copy = new RollupAccumulator();
-    for (const [key, row] of this.services)
-      copy.services.set(key, { ...row, histogram: new LogHistogram().merge(row.histogram) });
-    for (const [key, row] of this.edges) copy.edges.set(key, { ...row, histogram: new LogHistogram().merge(row.histogram) });
+    for (const [service, byOperation] of this.services) {
+      const copied = new Map<string, ServiceRollupRow[]>();
+      for (const [operation, rows] of byOperation) copied.set(operation, rows.map(copyRow));
+      copy.services.set(service, copied);
+    }
+    for (const [caller, byCallee] of this.edges) {
+      const copied = new Map<string, EdgeRollupRow[]>();
+      for (const [callee, rows] of byCallee) copied.set(callee, rows.map(copyRow));
+      copy.edges.set(caller, copied);
+    }
     return copy;
   }
 
   /** The rows, each list sorted by its table's primary key order. */
   rows(): RollupRows {
-    return { services: sortServiceRows([...this.services.values()]), edges: sortEdgeRows([...this.edges.values()]) };
+    const services: ServiceRollupRow[] = [];
+    for (const byOperation of this.services.values()) for (const rows of byOperation.values()) services.push(...rows);
+    const edges: EdgeRollupRow[] = [];
+    for (const byCallee of this.edges.values()) for (const rows of byCallee.values()) edges.push(...rows);
+    return { services: sortServiceRows(services), edges: sortEdgeRows(edges) };
   }
+}
+
+function copyRow<T extends Measures>(row: T): T {
+  return { ...row, histogram: new LogHistogram().merge(row.histogram) };
 }
 
 /** Primary key order of service_minute_stats: (service_name, minute, operation, span_kind). */

@@ -325,6 +325,37 @@ describe("getServicePercentiles", () => {
     });
   });
 
+  it("rollup_histogram_add merges sorted histograms, empty ones included", async () => {
+    const cases: [number[], number[], number[], number[], number[], number[]][] = [
+      [
+        [1, 3, 5],
+        [1, 1, 1],
+        [0, 3, 9],
+        [2, 2, 2],
+        [0, 1, 3, 5, 9],
+        [2, 1, 3, 1, 2],
+      ],
+      [[], [], [0, 3], [2, 5], [0, 3], [2, 5]],
+      [[4], [7], [], [], [4], [7]],
+      [[], [], [], [], [], []],
+      [
+        [2, 4, 6],
+        [1, 1, 1],
+        [1, 2, 3, 4, 7],
+        [1, 1, 1, 1, 1],
+        [1, 2, 3, 4, 6, 7],
+        [1, 2, 1, 2, 1, 1],
+      ],
+    ];
+    for (const [aIds, aCounts, bIds, bCounts, ids, counts] of cases) {
+      const { rows } = await db.pool.query<{ bucket_ids: number[]; bucket_counts: string[] }>(
+        "SELECT * FROM rollup_histogram_add($1::int4[], $2::int8[], $3::int4[], $4::int8[])",
+        [aIds, aCounts, bIds, bCounts],
+      );
+      expect({ ids: rows[0].bucket_ids, counts: rows[0].bucket_counts.map(Number) }).toEqual({ ids, counts });
+    }
+  });
+
   it("rollup_histogram_quantiles reports the same values as LogHistogram", async () => {
     const h = new LogHistogram();
     for (const us of [0.5, 3, 3, 40, 41, 900, 12_345, 12_346, 5e6, 7e9]) h.recordMicros(us);
