@@ -8,6 +8,7 @@ import { BREAKER_STATE_DISPLAY, segmentStateDisplay, UNKNOWN_STATE_DISPLAY } fro
 
 /** Segments narrower than this share of the strip are too small for their icon. */
 const ICON_MIN_SHARE = 0.04;
+const MIN_SEGMENT_PX = 3;
 
 /** "30 min ago" relative to the window's right edge (now, when the window was fetched). */
 function agoLabel(ms: number, toMs: number): string {
@@ -53,7 +54,12 @@ function Lane({ label, segments, fromMs, toMs }: { label: string; segments: Stat
             data-state={segment.state}
             title={`${display.label}: ${agoLabel(segment.startMs, toMs)} → ${agoLabel(segment.endMs, toMs)} (${formatElapsed(segment.endMs - segment.startMs)})`}
             className={`absolute inset-y-0 flex items-center justify-center border-r border-canvas/60 last:border-r-0 ${display.fillClass}`}
-            style={{ left: `${((segment.startMs - fromMs) / spanMs) * 100}%`, width: `${share * 100}%` }}
+            style={{
+              left: `${((segment.startMs - fromMs) / spanMs) * 100}%`,
+              width: `${share * 100}%`,
+              // A 10 s open spell in a 24 h window is a sliver of a pixel: keep every non-closed spell visible.
+              minWidth: segment.state === "closed" ? undefined : MIN_SEGMENT_PX,
+            }}
           >
             {share >= ICON_MIN_SHARE && segment.state !== "unknown" && <Icon className="size-3.5 text-canvas/90" />}
           </span>
