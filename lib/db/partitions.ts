@@ -61,13 +61,14 @@ export type PartitionedTableSpec = {
 };
 
 /**
- * Every time-partitioned table retention manages: spans by hour, the rollup tables (migration
- * 20261121140000_rollups, written by lib/rollups, which ensures their partitions where rows
- * are written) by day. Tables that do not exist yet are skipped.
+ * Every time-partitioned table retention manages: spans by hour, the rollup tables by day
+ * (written by lib/rollups, which ensures their partitions where rows are written). Tables that
+ * do not exist yet are skipped.
  */
 const PARTITIONED_TABLES: readonly PartitionedTableSpec[] = [
   { table: "spans", unit: "hour", retentionMs: (o) => o.spanRetentionHours * HOUR_MS, storageCapped: true },
   { table: "service_minute_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  { table: "service_minute_totals", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
   { table: "edge_minute_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
 ];
 

@@ -79,6 +79,42 @@ describe("computeRollups: service rows", () => {
     expect(rows.services[0].histogram.count).toBe(2);
     expect(rows.services[0].histogram.quantileMicros(1)).toBeCloseTo(3000, -2);
   });
+
+  it("sums a service's operations per minute and kind into its totals", () => {
+    const cache = new EdgePairingCache();
+    const rows = write(cache, [
+      span({ trace: 1, span: 1, service: "orders", kind: SPAN_KIND.SERVER, name: "GET /a", durationNs: 1_000_000 }),
+      span({
+        trace: 2,
+        span: 1,
+        service: "orders",
+        kind: SPAN_KIND.SERVER,
+        name: "GET /b",
+        durationNs: 2_000_000,
+        isError: true,
+      }),
+      span({ trace: 3, span: 1, service: "orders", kind: SPAN_KIND.INTERNAL, name: "GET /b", durationNs: 4_000_000 }),
+      span({ trace: 4, span: 1, service: "gateway", kind: SPAN_KIND.SERVER, name: "GET /a", durationNs: 8_000_000 }),
+      span({ trace: 5, span: 1, service: "orders", kind: SPAN_KIND.SERVER, name: "GET /a", startUs: T0_US + 60_000_000 }),
+    ]);
+    expect(rows.services).toHaveLength(5);
+    expect(
+      rows.serviceTotals.map((t) => [
+        t.serviceName,
+        new Date(t.minuteMs).toISOString().slice(11, 16),
+        t.spanKind,
+        t.calls,
+        t.errors,
+        t.durationSumUs,
+        t.histogram.count,
+      ]),
+    ).toEqual([
+      ["gateway", "10:00", SPAN_KIND.SERVER, 1, 0, 8000, 1],
+      ["orders", "10:00", SPAN_KIND.INTERNAL, 1, 0, 4000, 1],
+      ["orders", "10:00", SPAN_KIND.SERVER, 2, 1, 3000, 2],
+      ["orders", "10:01", SPAN_KIND.SERVER, 1, 0, 10_000, 1],
+    ]);
+  });
 });
 
 describe("computeRollups: edge pairing", () => {

@@ -7,7 +7,7 @@
 import type pg from "pg";
 import { ensurePartitions } from "@/lib/db/partitions";
 
-export const ROLLUP_TABLES = ["service_minute_stats", "edge_minute_stats"] as const;
+export const ROLLUP_TABLES = ["service_minute_stats", "service_minute_totals", "edge_minute_stats"] as const;
 
 export async function ensureRollupPartitions(
   client: pg.Pool | pg.PoolClient,

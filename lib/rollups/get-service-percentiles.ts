@@ -1,6 +1,7 @@
 /**
- * p50/p95/p99, calls and errors of one service over a window, from the per-minute rollups
- * (never raw spans). The window is whole minutes: [floor(from), ceil(to)) to the minute.
+ * p50/p95/p99, calls and errors of one service (or one of its operations) over a window, from
+ * the per-minute rollups (never raw spans): service_minute_totals, or service_minute_stats for
+ * one operation. The window is whole minutes: [floor(from), ceil(to)) to the minute.
  * Percentiles are computed in the database (rollup_histogram_quantiles) and are within
  * 1.96 % of the exact nearest-rank values of the spans counted.
  */
@@ -39,6 +40,11 @@ export async function getServicePercentiles(
   const kinds: SpanKind[] = (spanKinds as SpanKind[] | undefined) ?? [SPAN_KIND.SERVER, SPAN_KIND.CONSUMER];
   const from = new Date(Math.floor(fromMs / MINUTE_MS) * MINUTE_MS).toISOString();
   const to = new Date(Math.ceil(toMs / MINUTE_MS) * MINUTE_MS).toISOString();
+  // Service-level rows (one per minute and kind) unless one operation is asked for.
+  const source =
+    operation === undefined
+      ? { table: "service_minute_totals", filter: "", params: [] as string[] }
+      : { table: "service_minute_stats", filter: "AND operation = $5", params: [operation] };
   const { rows } = await client.query<{
     calls: string;
     errors: string;
@@ -47,9 +53,8 @@ export async function getServicePercentiles(
   }>(
     `WITH window_rows AS (
        SELECT calls, errors, duration_sum_us, bucket_ids, bucket_counts
-         FROM service_minute_stats
-        WHERE service_name = $1 AND minute >= $2 AND minute < $3 AND span_kind = ANY($4::int2[])
-          AND ($5::text IS NULL OR operation = $5)
+         FROM ${source.table}
+        WHERE service_name = $1 AND minute >= $2 AND minute < $3 AND span_kind = ANY($4::int2[]) ${source.filter}
      ), totals AS (
        SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(errors), 0) AS errors,
               coalesce(sum(duration_sum_us), 0) AS duration_sum_us
@@ -66,7 +71,7 @@ export async function getServicePercentiles(
      SELECT totals.calls, totals.errors, totals.duration_sum_us,
             rollup_histogram_quantiles(buckets.ids, buckets.counts, '{0.5,0.95,0.99}') AS quantiles
        FROM totals, buckets`,
-    [serviceName, from, to, kinds, operation ?? null],
+    [serviceName, from, to, kinds, ...source.params],
   );
   const row = rows[0];
   const quantiles = row.quantiles ?? [null, null, null];

@@ -11,7 +11,7 @@
  * on one process (most pairs meet in the batch or the cache).
  */
 import type pg from "pg";
-import { SPAN_KIND } from "@/lib/otlp/model";
+import { SPAN_KIND, STATUS_CODE } from "@/lib/otlp/model";
 import type { DatabasePairs, RollupPlan } from "@/lib/rollups/compute-rollups";
 import { pairingKey } from "@/lib/rollups/edge-pairing-cache";
 
@@ -84,7 +84,11 @@ export async function pairFromDatabase(
       const lookup = lookups[Number(row.i) - 1];
       pairs.parents.set(pairingKey(lookup.traceId, lookup.parentSpanId), {
         serviceName: row.service_name,
-        call: { startUs: Number(row.start_us), durationNs: Number(row.duration_ns), isError: row.status_code === 2 },
+        call: {
+          startUs: Number(row.start_us),
+          durationNs: Number(row.duration_ns),
+          isError: row.status_code === STATUS_CODE.ERROR,
+        },
       });
     }
   }

@@ -28,6 +28,13 @@ export type ServiceRollupRow = Measures & {
   spanKind: number;
 };
 
+/** service_minute_totals: the sum of a service's rows over its operations. */
+export type ServiceTotalRollupRow = Measures & {
+  minuteMs: number;
+  serviceName: string;
+  spanKind: number;
+};
+
 export type EdgeRollupRow = Measures & {
   /** Minute of the client span's start. */
   minuteMs: number;
@@ -38,6 +45,7 @@ export type EdgeRollupRow = Measures & {
 
 export type RollupRows = {
   services: ServiceRollupRow[];
+  serviceTotals: ServiceTotalRollupRow[];
   edges: EdgeRollupRow[];
 };
 
@@ -139,8 +147,40 @@ export class RollupAccumulator {
     for (const byOperation of this.services.values()) for (const rows of byOperation.values()) services.push(...rows);
     const edges: EdgeRollupRow[] = [];
     for (const byCallee of this.edges.values()) for (const rows of byCallee.values()) edges.push(...rows);
-    return { services: sortServiceRows(services), edges: sortEdgeRows(edges) };
+    return { services: sortServiceRows(services), serviceTotals: totalsOf(services), edges: sortEdgeRows(edges) };
   }
+}
+
+/** Sums rows sorted by (service, minute, operation, kind) over operations, in (service, minute, kind) order. */
+function totalsOf(sorted: readonly ServiceRollupRow[]): ServiceTotalRollupRow[] {
+  const totals: ServiceTotalRollupRow[] = [];
+  let start = 0;
+  while (start < sorted.length) {
+    // One run per (service, minute); within it, one total per kind (few kinds: a linear scan).
+    let end = start;
+    while (
+      end < sorted.length &&
+      sorted[end].serviceName === sorted[start].serviceName &&
+      sorted[end].minuteMs === sorted[start].minuteMs
+    )
+      end++;
+    const run: ServiceTotalRollupRow[] = [];
+    for (let i = start; i < end; i++) {
+      const row = sorted[i];
+      let total = run.find((t) => t.spanKind === row.spanKind);
+      if (total === undefined) {
+        total = { minuteMs: row.minuteMs, serviceName: row.serviceName, spanKind: row.spanKind, ...emptyMeasures() };
+        run.push(total);
+      }
+      total.calls += row.calls;
+      total.errors += row.errors;
+      total.durationSumUs += row.durationSumUs;
+      total.histogram.merge(row.histogram);
+    }
+    totals.push(...run.sort((a, b) => a.spanKind - b.spanKind));
+    start = end;
+  }
+  return totals;
 }
 
 function copyRow<T extends Measures>(row: T): T {

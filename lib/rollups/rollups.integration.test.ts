@@ -150,9 +150,11 @@ describe("writeRollups", () => {
     const { rows } = await db.pool.query(
       `SELECT calls, errors, duration_sum_us, bucket_ids, bucket_counts FROM service_minute_stats WHERE service_name = 'w-orders'
        UNION ALL
+       SELECT calls, errors, duration_sum_us, bucket_ids, bucket_counts FROM service_minute_totals WHERE service_name = 'w-orders'
+       UNION ALL
        SELECT calls, errors, duration_sum_us, bucket_ids, bucket_counts FROM edge_minute_stats WHERE caller_service = 'w-gateway'`,
     );
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     const { bucketIds, bucketCounts } = expected.toArrays();
     const durationSumUs = Array.from({ length: 50 }, (_, i) => Math.round((1_000_000 + i * 137_000) / 1000)).reduce(
       (a, b) => a + b,
@@ -199,6 +201,7 @@ describe("writeRollups", () => {
     await Promise.all([writer(1), writer(2)]);
     const { rows } = await db.pool.query<{ calls: string; n: string }>(
       `SELECT sum(calls) AS calls, count(*) AS n FROM service_minute_stats WHERE service_name LIKE 'c-svc-%'
+       UNION ALL SELECT sum(calls), count(*) FROM service_minute_totals WHERE service_name LIKE 'c-svc-%'
        UNION ALL SELECT sum(calls), count(*) FROM edge_minute_stats WHERE caller_service LIKE 'c-svc-%'`,
     );
     for (const row of rows) {
@@ -279,6 +282,7 @@ describe("getServicePercentiles", () => {
         span({
           trace: 1_000_000 + i,
           span: 1,
+          name: `GET /${i % 3}`,
           service: "q-orders",
           kind: SPAN_KIND.SERVER,
           startUs: T0_US + Math.floor(rand() * 20 * 60_000_000),
@@ -315,6 +319,31 @@ describe("getServicePercentiles", () => {
         );
       }
     }
+    // One operation, from service_minute_stats.
+    const fromRollups = await getServicePercentiles(db.pool, {
+      serviceName: "q-orders",
+      operation: "GET /1",
+      fromMs: T0_MS,
+      toMs: T0_MS + 20 * 60_000,
+    });
+    const { rows } = await db.pool.query(
+      `SELECT count(*) AS calls, percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_ns / 1000.0) AS exact
+         FROM spans WHERE service_name = 'q-orders' AND name = 'GET /1' AND kind = 2`,
+    );
+    expect(fromRollups.calls).toBe(Number(rows[0].calls));
+    const exact = (rows[0].exact as string[]).map(Number);
+    [fromRollups.p50Us!, fromRollups.p95Us!, fromRollups.p99Us!].forEach((estimate, i) =>
+      expect(Math.abs(estimate - exact[i]) / exact[i]).toBeLessThanOrEqual(0.02),
+    );
+    // The totals table holds the sum of the operation rows.
+    const { rows: mismatches } = await db.pool.query(
+      `SELECT t.minute FROM service_minute_totals t
+         JOIN (SELECT service_name, minute, span_kind, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum_us) AS duration_sum_us
+                 FROM service_minute_stats GROUP BY 1, 2, 3) s USING (service_name, minute, span_kind)
+        WHERE t.service_name = 'q-orders' AND (t.calls, t.errors, t.duration_sum_us) IS DISTINCT FROM (s.calls, s.errors, s.duration_sum_us)`,
+    );
+    expect(mismatches).toEqual([]);
+
     expect(await getServicePercentiles(db.pool, { serviceName: "nobody", fromMs: T0_MS, toMs: T0_MS + 60_000 })).toEqual({
       calls: 0,
       errors: 0,

@@ -2,12 +2,12 @@
  * Upserts rollup rows inside the span transaction: a key seen before adds its calls, errors,
  * duration sum and histogram (rollup_histogram_add) to the stored row. Rows arrive one per key
  * and sorted by primary key (RollupAccumulator.rows), and both tables are always written in
- * the same order (services, then edges), so concurrent writers lock rows in one order and
+ * the same order (service_minute_stats, service_minute_totals, edge_minute_stats), so concurrent writers lock rows in one order and
  * cannot deadlock. Call it last before COMMIT: the hot rows (this minute's) stay locked from
  * here to COMMIT, and every writer of the same service and minute waits for them.
  */
 import type pg from "pg";
-import type { EdgeRollupRow, RollupRows, ServiceRollupRow } from "@/lib/rollups/rollup-rows";
+import type { EdgeRollupRow, RollupRows, ServiceRollupRow, ServiceTotalRollupRow } from "@/lib/rollups/rollup-rows";
 
 /** PostgreSQL array literal of integers, e.g. "{3,5,9}". */
 function arrayLiteral(values: readonly number[]): string {
@@ -23,7 +23,7 @@ type Columns = {
   bucketCounts: string[];
 };
 
-function measureColumns(rows: readonly (ServiceRollupRow | EdgeRollupRow)[]): Columns {
+function measureColumns(rows: readonly (ServiceRollupRow | ServiceTotalRollupRow | EdgeRollupRow)[]): Columns {
   const columns: Columns = { minutes: [], calls: [], errors: [], durationSumsUs: [], bucketIds: [], bucketCounts: [] };
   for (const row of rows) {
     const { bucketIds, bucketCounts } = row.histogram.toArrays();
@@ -65,6 +65,27 @@ export async function writeRollups(client: pg.PoolClient, rows: RollupRows): Pro
         rows.services.map((r) => r.spanKind),
         rows.services.map((r) => r.serviceName),
         rows.services.map((r) => r.operation),
+        c.bucketIds,
+        c.bucketCounts,
+      ],
+    );
+  }
+  if (rows.serviceTotals.length > 0) {
+    const c = measureColumns(rows.serviceTotals);
+    await client.query(
+      `INSERT INTO service_minute_totals AS t
+              (minute, calls, errors, duration_sum_us, span_kind, service_name, bucket_ids, bucket_counts)
+       SELECT minute, calls, errors, duration_sum_us, span_kind, service_name, bucket_ids::int4[], bucket_counts::int8[]
+         FROM unnest($1::timestamptz[], $2::int8[], $3::int8[], $4::int8[], $5::int2[], $6::text[], $7::text[], $8::text[])
+           AS u(minute, calls, errors, duration_sum_us, span_kind, service_name, bucket_ids, bucket_counts)
+       ON CONFLICT (service_name, minute, span_kind) DO UPDATE SET ${MERGE_MEASURES}`,
+      [
+        c.minutes,
+        c.calls,
+        c.errors,
+        c.durationSumsUs,
+        rows.serviceTotals.map((r) => r.spanKind),
+        rows.serviceTotals.map((r) => r.serviceName),
         c.bucketIds,
         c.bucketCounts,
       ],
