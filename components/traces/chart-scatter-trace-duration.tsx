@@ -11,6 +11,8 @@ const ERROR_COLOR = "#f87171";
 
 const formatClock = (ms: number) =>
   new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+/** Six evenly spaced instants across the window (the window's own ends included). */
+const timeTicks = (startMs: number, endMs: number) => Array.from({ length: 6 }, (_, i) => startMs + ((endMs - startMs) * i) / 5);
 const formatAxisDuration = (ms: number) => formatDurationUs(ms * 1_000);
 
 type ShapeProps = { cx?: number; cy?: number; payload?: ScatterPoint };
@@ -89,11 +91,10 @@ export function ChartScatterTraceDuration({
               type="number"
               dataKey="timeMs"
               domain={[startMs, endMs]}
-              scale="time"
+              ticks={timeTicks(startMs, endMs)}
               tickFormatter={formatClock}
               stroke="#5f6d7b"
               tick={{ fontSize: 11, fill: "#8b98a6" }}
-              tickCount={7}
               label={{ value: "Start time (local)", position: "insideBottom", offset: -12, fill: "#5f6d7b", fontSize: 11 }}
             />
             <YAxis

@@ -132,7 +132,7 @@ export function TraceSearchForm({
         <label className={labelClass}>
           Service
           <select
-            className={`${inputClass} w-44`}
+            className={`${inputClass} w-52`}
             value={search.service ?? ""}
             onChange={(e) => apply({ service: e.target.value, operation: undefined })}
           >

@@ -9,7 +9,7 @@ import type { CriticalPath, CriticalSegment } from "@/lib/traces/find-critical-p
 import { formatDurationUs, niceTicks } from "@/lib/traces/format-duration";
 
 const ROW_HEIGHT = 28;
-const NAME_COLUMN_PX = 300;
+const NAME_COLUMN_PX = 320;
 const INDENT_PX = 14;
 /** Deep traces keep a readable name: indentation stops growing past this. */
 const MAX_INDENT_PX = NAME_COLUMN_PX - 140;
@@ -132,7 +132,7 @@ export function TraceWaterfall(props: Props) {
           {ticks.map((t) => (
             <span
               key={t}
-              className="absolute top-1/2 -translate-y-1/2 font-mono whitespace-nowrap tabular-nums"
+              className="absolute top-1/2 font-mono whitespace-nowrap tabular-nums"
               style={{ left: `${(t / traceDurationUs) * 100}%`, transform: `translate(${t === 0 ? "2px" : "-50%"}, -50%)` }}
             >
               {formatDurationUs(t)}
@@ -145,7 +145,9 @@ export function TraceWaterfall(props: Props) {
         role="tree"
         aria-label="Spans of the trace"
         onKeyDown={handleKeyDown}
-        className="relative h-[calc(100vh-300px)] min-h-[360px] overflow-auto"
+        className="relative max-h-[calc(100vh-300px)] min-h-24 overflow-auto"
+        // As tall as the rows, up to the viewport: a short trace leaves no empty box.
+        style={{ height: virtualizer.getTotalSize() + 1 }}
         data-testid="waterfall"
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
@@ -160,6 +162,9 @@ export function TraceWaterfall(props: Props) {
             const color = colors.get(span.serviceName) ?? "#8b98a6";
             const segments = isCriticalPathShown ? segmentsByNode.get(nodeIndex) : undefined;
             const widthUs = node.endUs - node.startUs;
+            // The service is named where it changes (a hop), so span names get the room.
+            const parent = node.parentIndex === -1 ? undefined : tree.nodes[node.parentIndex];
+            const isNewService = parent === undefined || parent.span.serviceName !== span.serviceName;
             return (
               <div
                 key={span.spanId}
@@ -209,8 +214,12 @@ export function TraceWaterfall(props: Props) {
                   )}
                   <span aria-hidden="true" className="h-4 w-1 shrink-0 rounded-sm" style={{ backgroundColor: color }} />
                   {isError && <AlertIcon className="size-3.5 shrink-0 text-bad" aria-label="Error" />}
-                  <span className="shrink-0 font-mono text-[12px] text-muted">{span.serviceName}</span>
-                  <span className={`truncate ${isError ? "text-bad" : "text-ink"}`} title={span.name}>
+                  {isNewService && (
+                    <span className="max-w-[40%] shrink-0 truncate font-mono text-[12px] text-muted" title={span.serviceName}>
+                      {span.serviceName}
+                    </span>
+                  )}
+                  <span className={`truncate ${isError ? "text-bad" : "text-ink"}`} title={`${span.serviceName} · ${span.name}`}>
                     {span.name}
                   </span>
                   {hasChildren && isCollapsed && (

@@ -11,6 +11,7 @@ describe("formatDurationUs", () => {
     expect(formatDurationUs(7_500_000_000)).toBe("2 h 5 min");
     expect(formatDurationUs(1_000)).toBe("1 ms");
     expect(formatDurationUs(Number.NaN)).toBe("–");
+    expect(formatDurationUs(0)).toBe("0");
   });
 });
 

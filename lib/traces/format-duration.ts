@@ -4,6 +4,7 @@
  */
 export function formatDurationUs(us: number): string {
   if (!Number.isFinite(us)) return "–";
+  if (us === 0) return "0";
   const abs = Math.abs(us);
   if (abs < 1) return `${round(us * 1_000)} ns`;
   if (abs < 1_000) return `${round(us)} µs`;

@@ -144,8 +144,8 @@ function TraceView({ spans, selectedSpanId }: { spans: TraceSpanDto[]; selectedS
         </dl>
       </div>
 
-      <div className="grid grid-cols-1 gap-4 min-[1180px]:grid-cols-[minmax(0,1fr)_340px]">
-        <Panel className="min-w-0 overflow-hidden">
+      <div className="grid grid-cols-1 gap-4 min-[1180px]:grid-cols-[minmax(0,1fr)_320px]">
+        <Panel className="min-w-0 self-start overflow-hidden">
           <div className="flex flex-wrap items-center justify-between gap-2 border-b border-line px-3 py-2">
             <ul className="flex flex-wrap gap-x-3 gap-y-1 text-xs" aria-label="Service colours">
               {[...colors].map(([name, color]) => (
