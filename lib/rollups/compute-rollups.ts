@@ -19,10 +19,15 @@
  * "unknown". A server half that arrives later than the TTL after its client was flushed is
  * counted again, as a real edge: the one case where an edge counts twice.
  *
- * Usage (the span writer): plan = computeRollups(newSpans, cache) before BEGIN;
- * ensureRollupPartitions(…, plan.dayStartsMs) before BEGIN; inside the transaction after the
- * spans: pairFromDatabase(client, plan), then writeRollups(client, plan.rows()); after
- * COMMIT plan.commit(), after a rollback plan.abort() (exactly one of the two).
+ * Usage (the span writer), per batch, with one EdgePairingCache per process and database:
+ *   before BEGIN:  plan = computeRollups(summaries, cache, { nowMs });
+ *                  await ensureRollupPartitions(client, plan.dayStartsMs, partitionCacheOwner);
+ *   in the transaction, after the spans (and, if the COPY found duplicates, after
+ *   plan.abort(); plan = computeRollups(summaries of the NEW spans only, cache, { nowMs })),
+ *   last before COMMIT: await writeBatchRollups(client, plan);
+ *   after COMMIT: plan.commit(); after a rollback: plan.abort() (exactly one of the two; a
+ *   retry plans again).
+ * flushExpiredEdges writes expired clients' virtual edges when no batch arrives.
  */
 import { SPAN_KIND, STATUS_CODE } from "@/lib/otlp/model";
 import { EdgePairingCache, pairingKey, type OrphanServer, type PendingClient } from "@/lib/rollups/edge-pairing-cache";

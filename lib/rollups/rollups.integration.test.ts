@@ -5,11 +5,12 @@ import { SPAN_KIND, STATUS_CODE, type SpanKind } from "@/lib/otlp/model";
 import { computeRollups, type RollupPlan } from "@/lib/rollups/compute-rollups";
 import { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
 import { ensureRollupPartitions } from "@/lib/rollups/ensure-rollup-partitions";
+import { flushExpiredEdges } from "@/lib/rollups/flush-expired-edges";
 import { getServicePercentiles } from "@/lib/rollups/get-service-percentiles";
 import { LogHistogram } from "@/lib/rollups/log-histogram";
-import { pairFromDatabase } from "@/lib/rollups/pair-from-database";
 import { RollupAccumulator } from "@/lib/rollups/rollup-rows";
 import type { SpanSummary } from "@/lib/rollups/span-summary";
+import { writeBatchRollups } from "@/lib/rollups/write-batch-rollups";
 import { writeRollups } from "@/lib/rollups/write-rollups";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 
@@ -100,8 +101,7 @@ async function beginBatch(cache: EdgePairingCache, spans: SpanSummary[], nowMs: 
 
 async function finishBatch({ plan, client }: { plan: RollupPlan; client: pg.PoolClient }): Promise<void> {
   try {
-    await pairFromDatabase(client, plan);
-    await writeRollups(client, plan.rows());
+    await writeBatchRollups(client, plan);
     await client.query("COMMIT");
     plan.commit();
   } catch (error) {
@@ -262,6 +262,20 @@ describe("edge pairing through the database", () => {
     await ingest(a, [], T0_MS + 200_000);
     await ingest(a, [], T0_MS + 400_000);
     expect(await edgeCalls("v-orders")).toEqual({ "fraud.example (virtual)": 1, "postgresql (virtual)": 1 });
+  });
+});
+
+describe("flushExpiredEdges", () => {
+  it("writes the virtual edges of expired clients when no batch comes, once", async () => {
+    const a = new EdgePairingCache({ ttlMs: 60_000 });
+    const trace = nextTrace++;
+    const client = { ...span({ trace, span: 1, service: "f-orders", kind: SPAN_KIND.CLIENT }), peer: { peerService: "fraud" } };
+    await ingest(a, [client]);
+    expect(await flushExpiredEdges(db.pool, a, { nowMs: T0_MS + 30_000 })).toBe(0);
+    expect(await edgeCalls("f-orders")).toEqual({});
+    expect(await flushExpiredEdges(db.pool, a, { nowMs: T0_MS + 80_000 })).toBe(1);
+    expect(await flushExpiredEdges(db.pool, a, { nowMs: T0_MS + 200_000 })).toBe(0);
+    expect(await edgeCalls("f-orders")).toEqual({ "fraud (virtual)": 1 });
   });
 });
 
