@@ -30,7 +30,7 @@ const searchTracesFiltersSchema = z
      * The Traces page's filters (lib/traces/parse-attribute-filter): presence, OR of values,
      * negation, numeric comparison; like tags, on the matching span or its resource.
      */
-    attributeFilters: z.array(attributeFilterSchema).default([]),
+    attributeFilters: z.array(attributeFilterSchema).optional(),
     /** The matching span's status code. */
     statusCode: z.union([z.literal(STATUS_CODE.UNSET), z.literal(STATUS_CODE.OK), z.literal(STATUS_CODE.ERROR)]).optional(),
     minDurationNs: z.bigint().nonnegative().optional(),
@@ -185,7 +185,7 @@ function buildWhere(
     if (synthetic !== undefined) alternatives.push(synthetic);
     parts.where.push(`(${alternatives.join(" OR ")})`);
   }
-  for (const filter of filters.attributeFilters) {
+  for (const filter of filters.attributeFilters ?? []) {
     parts.where.push(attributeFilterCondition(parts, filter, storedKeysByKey.get(filter.key)!));
   }
   if (filters.statusCode !== undefined) parts.where.push(`s.status_code = ${addParam(parts, filters.statusCode)}`);
@@ -229,7 +229,7 @@ export async function findTraceIds(input: SearchTracesFilters): Promise<string[]
     });
   }
   const storedKeysByKey = new Map<string, string[]>();
-  for (const filter of filters.attributeFilters) {
+  for (const filter of filters.attributeFilters ?? []) {
     if (!storedKeysByKey.has(filter.key)) storedKeysByKey.set(filter.key, await names.storedForms(pool, filter.key));
   }
   const base = buildWhere(filters, tagCandidatesByKey, storedKeysByKey);
