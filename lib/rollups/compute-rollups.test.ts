@@ -283,6 +283,35 @@ describe("computeRollups: virtual nodes", () => {
   });
 });
 
+describe("computeRollups: a single ingest process (no database pairing)", () => {
+  for (const serverCommitsFirst of [true, false]) {
+    it(`pairs the halves of two batches in flight at once in memory, written once with the next batch (${serverCommitsFirst ? "server" : "client"} commits first)`, () => {
+      const cache = new EdgePairingCache({ pairsInDatabase: false, ttlMs: 60_000 });
+      const [client, server] = pair(1, "gateway", "orders");
+      const planC = computeRollups([client], cache, { nowMs: NOW });
+      const planS = computeRollups([server], cache, { nowMs: NOW });
+      expect(planC.pairsInDatabase).toBe(false);
+      expect(edges(planC.rows())).toEqual([]);
+      expect(edges(planS.rows())).toEqual([]);
+      for (const plan of serverCommitsFirst ? [planS, planC] : [planC, planS]) plan.commit();
+      expect(cache.pendingCount + cache.orphanCount).toBe(0);
+      // The next batch writes it; if that batch rolls back, the one after it does.
+      const failed = computeRollups([], cache, { nowMs: NOW + 1000 });
+      expect(edges(failed.rows())).toEqual(["gateway->orders calls=1 errors=0"]);
+      expect(failed.readyEdgeCount).toBe(1);
+      failed.abort();
+      expect(edges(write(cache, [], NOW + 2000))).toEqual(["gateway->orders calls=1 errors=0"]);
+      expect(edges(write(cache, [], NOW + 200_000))).toEqual([]);
+    });
+  }
+
+  it("turns an expired client into a virtual edge without asking the database", () => {
+    const cache = new EdgePairingCache({ pairsInDatabase: false, ttlMs: 60_000 });
+    write(cache, [span({ trace: 1, span: 1, service: "orders", kind: SPAN_KIND.CLIENT, peer: { serverAddress: "x" } })]);
+    expect(edges(write(cache, [], NOW + 60_000))).toEqual(["orders->x (virtual) calls=1 errors=0"]);
+  });
+});
+
 describe("computeRollups: database results", () => {
   function planWith(cache: EdgePairingCache, spans: SpanSummary[], nowMs: number): RollupPlan {
     return computeRollups(spans, cache, { nowMs });

@@ -9,7 +9,10 @@
  *    written): the other half was written by another process, or by one of ours before its
  *    cache entry was stored. A per-trace advisory lock makes two transactions holding the two
  *    halves run their lookups one after the other, so the later one always sees the earlier.
- *    Halves still unpaired are stored in the cache on commit.
+ *    Halves still unpaired are stored in the cache on commit. With a single ingest process
+ *    (EdgePairingCache pairsInDatabase: false) there are no lookups: the halves of two of our
+ *    batches in flight at once meet in the cache when the second commits, and that edge is
+ *    written with the next batch.
  *
  * Virtual nodes (uninstrumented peers): a client span with db.system(.name) or
  * messaging.system is an edge to that system at once (a database never sends spans; for
@@ -30,7 +33,13 @@
  * flushExpiredEdges writes expired clients' virtual edges when no batch arrives.
  */
 import { SPAN_KIND, STATUS_CODE } from "@/lib/otlp/model";
-import { EdgePairingCache, pairingKey, type OrphanServer, type PendingClient } from "@/lib/rollups/edge-pairing-cache";
+import {
+  EdgePairingCache,
+  pairingKey,
+  type OrphanServer,
+  type PendingClient,
+  type ReadyEdge,
+} from "@/lib/rollups/edge-pairing-cache";
 import { RollupAccumulator, minuteOfMicros, type CallMeasure, type RollupRows } from "@/lib/rollups/rollup-rows";
 import type { SpanSummary } from "@/lib/rollups/span-summary";
 
@@ -95,6 +104,7 @@ export class RollupPlan {
     /** Cache entries this plan took (paired from the batch); given back on abort. */
     private readonly takenPending: readonly PendingClient[],
     private readonly takenOrphans: readonly OrphanServer[],
+    private readonly takenReadyEdges: readonly ReadyEdge[],
     /**
      * Start (ms) of every UTC day a row of this plan can fall in: those of the batch, of the
      * cached halves and of the clients looked up. ensureRollupPartitions takes it before
@@ -103,6 +113,16 @@ export class RollupPlan {
      */
     readonly dayStartsMs: ReadonlySet<number>,
   ) {}
+
+  /** Pairs completed in memory by an earlier commit that this plan writes. */
+  get readyEdgeCount(): number {
+    return this.takenReadyEdges.length;
+  }
+
+  /** Whether pairFromDatabase looks anything up (EdgePairingCache pairsInDatabase). */
+  get pairsInDatabase(): boolean {
+    return this.cache.pairsInDatabase;
+  }
 
   /** Trace ids that need the database, sorted (the advisory lock order). */
   traceIdsToLock(): string[] {
@@ -141,9 +161,16 @@ export class RollupPlan {
   commit(): void {
     this.finish("committed");
     const pairs = this.databasePairs;
+    // Without database pairing, a half that a concurrent batch of ours stored meanwhile is
+    // matched here; the edge is written with the next batch.
+    const ready: ReadyEdge[] = [];
+    const inMemory = !this.cache.pairsInDatabase;
     for (const lookup of this.parentLookups) {
       const key = pairingKey(lookup.traceId, lookup.parentSpanId);
-      if (pairs?.parents.has(key)) this.cache.markPaired(lookup.traceId, lookup.parentSpanId, this.nowMs);
+      const pending = inMemory ? this.cache.takePending(lookup.traceId, lookup.parentSpanId) : undefined;
+      if (pending !== undefined)
+        ready.push({ callerService: pending.serviceName, callee: lookup.serviceName, call: pending.call });
+      else if (pairs?.parents.has(key)) this.cache.markPaired(lookup.traceId, lookup.parentSpanId, this.nowMs);
       else
         this.cache.putOrphan({
           traceId: lookup.traceId,
@@ -155,11 +182,12 @@ export class RollupPlan {
     for (const lookup of this.childLookups) {
       if (lookup.isExpired) continue;
       const key = pairingKey(lookup.traceId, lookup.spanId);
-      if (pairs?.children.has(key)) this.cache.markPaired(lookup.traceId, lookup.spanId, this.nowMs);
-      else {
-        this.cache.putPending(pendingOf(lookup));
-      }
+      const orphan = inMemory ? this.cache.takeOrphan(lookup.traceId, lookup.spanId) : undefined;
+      if (orphan !== undefined) ready.push({ callerService: lookup.serviceName, callee: orphan.serviceName, call: lookup.call });
+      else if (pairs?.children.has(key)) this.cache.markPaired(lookup.traceId, lookup.spanId, this.nowMs);
+      else this.cache.putPending(pendingOf(lookup));
     }
+    this.cache.putReadyEdges(ready);
   }
 
   /** After a rollback: give back what this plan took from the cache (a retry plans again). */
@@ -167,6 +195,7 @@ export class RollupPlan {
     this.finish("aborted");
     for (const entry of this.takenPending) this.cache.putPending(entry);
     for (const entry of this.takenOrphans) this.cache.putOrphan(entry);
+    this.cache.putReadyEdges(this.takenReadyEdges);
     for (const lookup of this.childLookups) {
       if (!lookup.isExpired) continue;
       this.cache.putPending(pendingOf(lookup));
@@ -279,11 +308,28 @@ export function computeRollups(
     });
   }
 
+  // Pairs completed in memory when an earlier batch committed.
+  const takenReadyEdges = cache.takeReadyEdges();
+  for (const edge of takenReadyEdges) {
+    accumulator.addEdgeCall(edge.callerService, edge.callee, false, edge.call);
+    addDay(edge.call.startUs);
+  }
+
   // Clients that waited their TTL: virtual, unless the database holds a child.
   for (const entry of cache.takeExpiredPending(nowMs)) {
     childLookups.push({ ...entry, isExpired: true });
     addDay(entry.call.startUs);
   }
 
-  return new RollupPlan(cache, nowMs, accumulator, parentLookups, childLookups, takenPending, takenOrphans, days);
+  return new RollupPlan(
+    cache,
+    nowMs,
+    accumulator,
+    parentLookups,
+    childLookups,
+    takenPending,
+    takenOrphans,
+    takenReadyEdges,
+    days,
+  );
 }

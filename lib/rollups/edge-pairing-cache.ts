@@ -37,7 +37,19 @@ export type OrphanServer = {
   expiresAtMs: number;
 };
 
+/** A pair completed in memory at commit time, waiting for the next batch to write it. */
+export type ReadyEdge = { callerService: string; callee: string; call: CallMeasure };
+
 export type EdgePairingCacheOptions = {
+  /**
+   * Whether halves may reach another process (several ingest processes, or an OTel Collector
+   * spreading spans): then pairs are also looked up in the database (pairFromDatabase), at a
+   * cost of one indexed lookup per span that finds no other half in the batch or the cache.
+   * false, for a single ingest process: no database lookups at all; the halves of two of our
+   * batches written at once are paired in memory when the second commits, and written with
+   * the next batch. Default true.
+   */
+  pairsInDatabase?: boolean;
   /** How long an unpaired span waits for its other half (ms). Default 60 000. */
   ttlMs?: number;
   /** Per map; the oldest entries are evicted past it. Default 200 000. */
@@ -103,7 +115,11 @@ export class EdgePairingCache {
    */
   private readonly pairedElsewhere = new Map<string, number>();
 
+  private readyEdges: ReadyEdge[] = [];
+  readonly pairsInDatabase: boolean;
+
   constructor(options: EdgePairingCacheOptions = {}) {
+    this.pairsInDatabase = options.pairsInDatabase ?? true;
     this.ttlMs = options.ttlMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 200_000;
   }
@@ -114,6 +130,18 @@ export class EdgePairingCache {
 
   get orphanCount(): number {
     return this.orphans.size;
+  }
+
+  /** Removes and returns the pairs completed at commit time (see pairsInDatabase). */
+  takeReadyEdges(): ReadyEdge[] {
+    const edges = this.readyEdges;
+    if (edges.length > 0) this.readyEdges = [];
+    return edges;
+  }
+
+  /** Queues pairs for the next batch (also gives back those of a batch that rolled back). */
+  putReadyEdges(edges: readonly ReadyEdge[]): void {
+    for (const edge of edges) this.readyEdges.push(edge);
   }
 
   takePending(traceId: string, clientSpanId: string): PendingClient | undefined {

@@ -1,6 +1,7 @@
 /**
- * Writes the virtual edges of pending clients whose TTL ran out, in a transaction of its own.
- * Each span batch does this too (computeRollups takes the expired entries), so this only
+ * Writes the virtual edges of pending clients whose TTL ran out (and pairs completed in memory
+ * at a commit, see EdgePairingCache pairsInDatabase), in a transaction of its own. Each span
+ * batch does this too (computeRollups takes those entries), so this only
  * matters when no batch arrives for a while: call it from a timer (e.g. every 10 s, with the
  * partition maintenance) so a quiet system's virtual edges still appear about one TTL late.
  */
@@ -16,14 +17,15 @@ export type FlushExpiredEdgesOptions = {
   partitionCacheOwner?: object;
 };
 
-/** Resolves to the number of expired clients looked at (0 when nothing had expired). */
+/** Resolves to the number of expired clients and completed pairs handled (0: nothing to do). */
 export async function flushExpiredEdges(
   pool: pg.Pool,
   cache: EdgePairingCache,
   options: FlushExpiredEdgesOptions = {},
 ): Promise<number> {
   const plan = computeRollups([], cache, { nowMs: options.nowMs });
-  if (plan.childLookups.length === 0) {
+  const handled = plan.childLookups.length + plan.readyEdgeCount;
+  if (handled === 0) {
     plan.commit();
     return 0;
   }
@@ -44,5 +46,5 @@ export async function flushExpiredEdges(
     client?.release(failed);
   }
   plan.commit();
-  return plan.childLookups.length;
+  return handled;
 }

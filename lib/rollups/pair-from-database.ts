@@ -46,6 +46,7 @@ export async function pairFromDatabase(
 ): Promise<void> {
   const pairs: DatabasePairs = { parents: new Map(), children: new Map() };
   plan.setDatabasePairs(pairs);
+  if (!plan.pairsInDatabase) return;
   const traceIds = plan.traceIdsToLock();
   if (traceIds.length === 0) return;
   const lookbackMs = options.parentLookbackMs ?? 3_600_000;

@@ -249,6 +249,21 @@ describe("edge pairing through the database", () => {
     expect(await edgeCalls("o-gateway")).toEqual({ "o-orders": 2 });
   });
 
+  it("with a single ingest process (no database pairing), overlapping batches pair in memory, once", async () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000, pairsInDatabase: false });
+    for (const clientFirst of [true, false]) {
+      const [client, server] = clientAndServer("m-gateway", "m-orders");
+      const first = await beginBatch(cache, [clientFirst ? client : server], T0_MS + 10_000);
+      const second = await beginBatch(cache, [clientFirst ? server : client], T0_MS + 10_000);
+      await Promise.all([finishBatch(first), finishBatch(second)]);
+    }
+    // The first pair was written with the next batch (the second round's), the second waits.
+    expect(await edgeCalls("m-gateway")).toEqual({ "m-orders": 1 });
+    expect(await flushExpiredEdges(db.pool, cache, { nowMs: T0_MS + 11_000 })).toBe(1);
+    await ingest(cache, [], T0_MS + 200_000);
+    expect(await edgeCalls("m-gateway")).toEqual({ "m-orders": 2 });
+  });
+
   it("turns a client with no child anywhere into a virtual edge after the TTL, once", async () => {
     const a = new EdgePairingCache({ ttlMs: 60_000 });
     const trace = nextTrace++;
