@@ -168,6 +168,22 @@ describe("writeRollups", () => {
     }
   });
 
+  it("stores a name holding NUL (which PostgreSQL text refuses) with U+FFFD instead of failing the batch", async () => {
+    const acc = new RollupAccumulator();
+    acc.addServiceCall("n-bad\0svc", "op\0x", SPAN_KIND.SERVER, { startUs: T0_US, durationNs: 1000, isError: false });
+    acc.addEdgeCall("n-bad\0svc", "db\0", true, { startUs: T0_US, durationNs: 1000, isError: false });
+    const client = await db.pool.connect();
+    try {
+      await writeRollups(client, acc.rows());
+    } finally {
+      client.release();
+    }
+    const { rows } = await db.pool.query(
+      "SELECT service_name, operation FROM service_minute_stats WHERE service_name LIKE 'n-bad%'",
+    );
+    expect(rows).toEqual([{ service_name: "n-bad\uFFFDsvc", operation: "op\uFFFDx" }]);
+  });
+
   it("two writers upserting the same keys concurrently neither deadlock nor lose counts", async () => {
     const services = Array.from({ length: 12 }, (_, i) => `c-svc-${i}`);
     const rounds = 15;

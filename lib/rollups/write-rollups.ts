@@ -9,6 +9,14 @@
 import type pg from "pg";
 import type { EdgeRollupRow, RollupRows, ServiceRollupRow, ServiceTotalRollupRow } from "@/lib/rollups/rollup-rows";
 
+/**
+ * Text PostgreSQL accepts: normalized spans carry no NUL, but one slipping through would fail
+ * the whole span transaction (as the writer's catalogue upserts, NUL → U+FFFD).
+ */
+function storable(value: string): string {
+  return value.indexOf("\0") === -1 ? value : value.replaceAll("\0", "\uFFFD");
+}
+
 /** PostgreSQL array literal of integers, e.g. "{3,5,9}". */
 function arrayLiteral(values: readonly number[]): string {
   return `{${values.join(",")}}`;
@@ -63,8 +71,8 @@ export async function writeRollups(client: pg.PoolClient, rows: RollupRows): Pro
         c.errors,
         c.durationSumsUs,
         rows.services.map((r) => r.spanKind),
-        rows.services.map((r) => r.serviceName),
-        rows.services.map((r) => r.operation),
+        rows.services.map((r) => storable(r.serviceName)),
+        rows.services.map((r) => storable(r.operation)),
         c.bucketIds,
         c.bucketCounts,
       ],
@@ -85,7 +93,7 @@ export async function writeRollups(client: pg.PoolClient, rows: RollupRows): Pro
         c.errors,
         c.durationSumsUs,
         rows.serviceTotals.map((r) => r.spanKind),
-        rows.serviceTotals.map((r) => r.serviceName),
+        rows.serviceTotals.map((r) => storable(r.serviceName)),
         c.bucketIds,
         c.bucketCounts,
       ],
@@ -106,8 +114,8 @@ export async function writeRollups(client: pg.PoolClient, rows: RollupRows): Pro
         c.errors,
         c.durationSumsUs,
         rows.edges.map((r) => r.isVirtual),
-        rows.edges.map((r) => r.callerService),
-        rows.edges.map((r) => r.callee),
+        rows.edges.map((r) => storable(r.callerService)),
+        rows.edges.map((r) => storable(r.callee)),
         c.bucketIds,
         c.bucketCounts,
       ],
