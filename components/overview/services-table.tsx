@@ -1,5 +1,5 @@
 import { RelativeTime } from "@/components/ui/relative-time";
-import { SortIcon } from "@/components/ui/icons";
+import { SortableHeaderCell } from "@/components/ui/sortable-header-cell";
 import type { ServiceSummary } from "@/lib/query-client/schemas";
 import { formatCount } from "@/lib/ui/format-number";
 import { classifyActivity, type ServiceActivity } from "@/lib/ui/service-activity";
@@ -20,38 +20,6 @@ const COLUMNS: Column[] = [
   { key: "firstSeen", label: "First seen", align: "left", className: "w-40" },
 ];
 
-function SortHeader({
-  column,
-  sort,
-  onSortChange,
-}: {
-  column: Column;
-  sort: ServiceSort;
-  onSortChange: (sort: ServiceSort) => void;
-}) {
-  const isActive = sort.key === column.key;
-  const ariaSort = isActive ? (sort.direction === "asc" ? "ascending" : "descending") : "none";
-  return (
-    <th scope="col" aria-sort={ariaSort} className={`px-4 py-0 font-medium ${column.className}`}>
-      <button
-        type="button"
-        onClick={() => onSortChange(nextSort(sort, column.key))}
-        className={[
-          "-mx-1.5 inline-flex h-9 items-center gap-1 rounded px-1.5 text-xs tracking-wide whitespace-nowrap uppercase hover:text-ink",
-          column.align === "right" ? "flex-row-reverse" : "",
-          isActive ? "text-ink-soft" : "text-faint",
-        ].join(" ")}
-      >
-        {column.label}
-        <SortIcon
-          direction={isActive ? sort.direction : "none"}
-          className={`size-3.5 ${isActive ? "text-accent" : "opacity-50"}`}
-        />
-      </button>
-    </th>
-  );
-}
-
 export function ServicesTable({
   services,
   sort,
@@ -71,7 +39,14 @@ export function ServicesTable({
         <thead>
           <tr className="border-b border-line text-left">
             {COLUMNS.map((column) => (
-              <SortHeader key={column.key} column={column} sort={sort} onSortChange={onSortChange} />
+              <SortableHeaderCell
+                key={column.key}
+                label={column.label}
+                align={column.align}
+                className={column.className}
+                activeDirection={sort.key === column.key ? sort.direction : undefined}
+                onSort={() => onSortChange(nextSort(sort, column.key))}
+              />
             ))}
           </tr>
         </thead>

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { AlertIcon, SortIcon } from "@/components/ui/icons";
+import { AlertIcon } from "@/components/ui/icons";
+import { SortableHeaderCell } from "@/components/ui/sortable-header-cell";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { TraceSummaryDto } from "@/lib/query-client/traces-schemas";
 import { assignServiceColors } from "@/lib/traces/assign-service-colors";
@@ -28,25 +29,14 @@ function HeaderCell({ column, sort, onSortChange }: { column: Column; sort: Trac
     );
   }
   const key = column.key;
-  const isActive = sort.key === key;
   return (
-    <th scope="col" aria-sort={isActive ? (sort.direction === "asc" ? "ascending" : "descending") : "none"} className={base}>
-      <button
-        type="button"
-        onClick={() => onSortChange(nextTraceSort(sort, key))}
-        className={[
-          "-mx-1.5 inline-flex h-9 items-center gap-1 rounded px-1.5 text-xs tracking-wide whitespace-nowrap uppercase hover:text-ink",
-          column.align === "right" ? "flex-row-reverse" : "",
-          isActive ? "text-ink-soft" : "text-faint",
-        ].join(" ")}
-      >
-        {column.label}
-        <SortIcon
-          direction={isActive ? sort.direction : "none"}
-          className={`size-3.5 ${isActive ? "text-accent" : "opacity-50"}`}
-        />
-      </button>
-    </th>
+    <SortableHeaderCell
+      label={column.label}
+      align={column.align}
+      className={column.className}
+      activeDirection={sort.key === key ? sort.direction : undefined}
+      onSort={() => onSortChange(nextTraceSort(sort, key))}
+    />
   );
 }
 
