@@ -201,39 +201,6 @@ describe("SpanWriter rollups", () => {
     });
   });
 
-  it("writes the virtual edge of a client whose child never comes from its timer, with no batch arriving", async () => {
-    writer = new SpanWriter(db().pool, {
-      connections: 1,
-      batchMaxWaitMs: 5,
-      edgePairing: new EdgePairingCache({ ttlMs: 200 }),
-      edgeFlushIntervalMs: 100,
-    });
-    writer.start();
-    const payments: SpanSpec = {
-      trace: 6,
-      span: 61,
-      service: "t-gateway",
-      name: "POST /pay",
-      kind: SPAN_KIND.CLIENT,
-      startMs: 5,
-      durationMs: 12,
-      attributes: { "peer.service": "payments" },
-    };
-    expect(await writer.submit(requestOf([payments]))).toEqual({ inserted: 1, duplicates: 0 });
-    const deadline = Date.now() + 10_000;
-    let edges = (await rollups("t")).edges;
-    while (edges.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      edges = (await rollups("t")).edges;
-    }
-    expect(edges).toEqual([
-      { key: "t-gateway -> payments (virtual)@10:00", calls: 1, errors: 0, durationSumUs: 12_000, histogramCount: 1 },
-    ]);
-    // Flushed once: later ticks add nothing.
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    expect((await rollups("t")).edges).toEqual(edges);
-  });
-
   it("writes no rollups with edgePairing: false", async () => {
     writer = new SpanWriter(db().pool, { connections: 1, batchMaxWaitMs: 5, edgePairing: false });
     writer.start();
