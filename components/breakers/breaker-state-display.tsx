@@ -1,5 +1,5 @@
 import type { ComponentType, ReactNode } from "react";
-import type { IconProps } from "@/components/ui/icons";
+import { Icon, type IconProps } from "@/components/ui/icons";
 import type { BreakerState } from "@/lib/control/contract";
 import type { SegmentState } from "@/lib/breakers/build-state-segments";
 
@@ -9,23 +9,9 @@ import type { SegmentState } from "@/lib/breakers/build-state-segments";
  * only cue: every use shows the icon and the label too.
  */
 
-function StateIcon({ children, className = "size-4", ...props }: IconProps & { children: ReactNode }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      className={className}
-      {...props}
-    >
-      {children}
-    </svg>
-  );
+/** State icons are drawn a little bolder than the shared ones. */
+function StateIcon(props: IconProps & { children: ReactNode }) {
+  return <Icon strokeWidth={2} {...props} />;
 }
 
 /** A closed circuit: a continuous line through two contacts. */

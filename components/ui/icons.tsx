@@ -7,7 +7,8 @@ import type { ReactNode, SVGProps } from "react";
 
 export type IconProps = Omit<SVGProps<SVGSVGElement>, "children">;
 
-function Icon({ children, className = "size-4", ...props }: IconProps & { children: ReactNode }) {
+/** The shared 24×24 stroke icon frame; `strokeWidth` may be overridden (e.g. 2 for bolder state icons). */
+export function Icon({ children, className = "size-4", ...props }: IconProps & { children: ReactNode }) {
   return (
     <svg
       viewBox="0 0 24 24"
