@@ -4,7 +4,7 @@ import { createRouteHandler } from "@/lib/http/route-handler";
 import { jaegerErrorResponder, jaegerResponse } from "@/lib/jaeger/envelope";
 import { micros } from "@/lib/jaeger/parse-trace-query";
 import { toJaegerTrace } from "@/lib/jaeger/to-jaeger";
-import { normalizeTraceId } from "@/lib/jaeger/trace-id";
+import { traceIdParamSchema } from "@/lib/jaeger/trace-id";
 import { getTraceById } from "@/lib/queries/get-trace";
 
 export const dynamic = "force-dynamic";
@@ -18,14 +18,7 @@ export const runtime = "nodejs";
 export const GET = createRouteHandler({
   name: "GET /api/traces/[traceId]",
   params: z.object({
-    traceId: z.string().transform((raw, ctx) => {
-      const id = normalizeTraceId(raw);
-      if (id === undefined) {
-        ctx.addIssue({ code: "custom", message: `"${raw}" is not a trace id (1–32 hex digits, not all zero)` });
-        return z.NEVER;
-      }
-      return id;
-    }),
+    traceId: traceIdParamSchema,
   }),
   query: z
     .object({ start: micros, end: micros })

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NotFoundError } from "@/lib/http/errors";
 import { createRouteHandler } from "@/lib/http/route-handler";
-import { normalizeTraceId } from "@/lib/jaeger/trace-id";
+import { traceIdParamSchema } from "@/lib/jaeger/trace-id";
 import { getTraceById } from "@/lib/queries/get-trace";
 import type { TraceDetailResponse } from "@/lib/query-client/traces-schemas";
 import { toTraceSpanDto } from "@/lib/traces/to-trace-span-dto";
@@ -13,14 +13,7 @@ export const runtime = "nodejs";
 export const GET = createRouteHandler({
   name: "GET /api/v1/traces/[traceId]",
   params: z.object({
-    traceId: z.string().transform((raw, ctx) => {
-      const id = normalizeTraceId(raw);
-      if (id === undefined) {
-        ctx.addIssue({ code: "custom", message: `"${raw}" is not a trace id (1–32 hex digits, not all zero)` });
-        return z.NEVER;
-      }
-      return id;
-    }),
+    traceId: traceIdParamSchema,
   }),
   handle: async ({ params }) => {
     const spans = await getTraceById(params.traceId);
