@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postHeartbeat } from "@/app/api/v1/heartbeats/route";
 import { GET as listRoutesRoute, POST as postRoute } from "@/app/api/v1/routes/route";
 import { resetEnvForTests } from "@/lib/env";
-import { useTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
-import { stopDiscoveryChanges } from "./discovery-changes";
 import type { RouteWithApplied } from "./list-routes";
-import { CONTROL_TABLES, countControlRows, jsonRequest, makeHeartbeat, problemDetail } from "./test-fixtures";
+import { countControlRows, jsonRequest, makeHeartbeat, problemDetail, setUpControlTestDatabase } from "./test-fixtures";
 
 const URL_ = "http://breakwater.test/api/v1/routes";
 
-let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
-
-beforeAll(async () => {
-  db = await useTestDatabaseForQueries();
-});
-
-afterAll(async () => {
-  await stopDiscoveryChanges();
-  await db?.close();
-});
-
-beforeEach(async () => {
-  await db.pool.query(`TRUNCATE ${CONTROL_TABLES.join(", ")}`);
-});
+const db = setUpControlTestDatabase();
 
 const declaration = (backends: unknown, extra: Record<string, unknown> = {}) => ({
   id: "orders",

@@ -1,30 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getDiscoveryRoute } from "@/app/api/v1/discovery/route";
 import { POST as postHeartbeat } from "@/app/api/v1/heartbeats/route";
 import { POST as postRoute } from "@/app/api/v1/routes/route";
 import { resetEnvForTests } from "@/lib/env";
-import { useTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
 import type { DiscoveryResponse } from "./contract";
-import { stopDiscoveryChanges } from "./discovery-changes";
 import { sweepRegistry } from "./sweep-registry";
-import { CONTROL_TABLES, jsonRequest, makeHeartbeat, problemDetail } from "./test-fixtures";
+import { jsonRequest, makeHeartbeat, problemDetail, setUpControlTestDatabase } from "./test-fixtures";
 
 const BASE = "http://breakwater.test/api/v1";
 
-let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
-
-beforeAll(async () => {
-  db = await useTestDatabaseForQueries();
-});
-
-afterAll(async () => {
-  await stopDiscoveryChanges();
-  await db?.close();
-});
-
-beforeEach(async () => {
-  await db.pool.query(`TRUNCATE ${CONTROL_TABLES.join(", ")}`);
-});
+const db = setUpControlTestDatabase();
 
 async function beat(overrides: Record<string, unknown>, headers?: Record<string, string>): Promise<void> {
   const response = await postHeartbeat(jsonRequest(`${BASE}/heartbeats`, makeHeartbeat(overrides), { headers }));

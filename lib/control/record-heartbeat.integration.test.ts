@@ -1,28 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postHeartbeat } from "@/app/api/v1/heartbeats/route";
 import { resetEnvForTests } from "@/lib/env";
-import { useTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
 import { HEARTBEAT_MAX_BYTES } from "./contract";
-import { stopDiscoveryChanges } from "./discovery-changes";
 import { sweepRegistry } from "./sweep-registry";
-import { CONTROL_TABLES, countControlRows, jsonRequest, makeBreaker, makeHeartbeat, problemDetail } from "./test-fixtures";
+import {
+  countControlRows,
+  jsonRequest,
+  makeBreaker,
+  makeHeartbeat,
+  problemDetail,
+  setUpControlTestDatabase,
+} from "./test-fixtures";
 
 const URL_ = "http://breakwater.test/api/v1/heartbeats";
 
-let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
-
-beforeAll(async () => {
-  db = await useTestDatabaseForQueries();
-});
-
-afterAll(async () => {
-  await stopDiscoveryChanges();
-  await db?.close();
-});
-
-beforeEach(async () => {
-  await db.pool.query(`TRUNCATE ${CONTROL_TABLES.join(", ")}`);
-});
+const db = setUpControlTestDatabase();
 
 const send = (body: unknown, headers?: Record<string, string>) => postHeartbeat(jsonRequest(URL_, body, { headers }));
 

@@ -3,7 +3,11 @@
  * handlers, and row counts of the control tables. Used by tests only.
  */
 import type pg from "pg";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+// Aliased: the "use" prefix is not a React hook here, and the lint rule goes by the name.
+import { useTestDatabaseForQueries as openTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
 import type { HeartbeatInput } from "./contract";
+import { stopDiscoveryChanges } from "./discovery-changes";
 
 export const CONTROL_TABLES = [
   "instances",
@@ -93,4 +97,29 @@ export function jsonRequest(
 export async function problemDetail(response: Response): Promise<string> {
   const body = (await response.json()) as { detail?: string };
   return body.detail ?? "";
+}
+
+/**
+ * For tests that call the control-plane route handlers: registers the file's hooks — a
+ * migrated schema that the process-wide pool (and so the handlers) uses, the control tables
+ * emptied before each test, the discovery listener and the schema closed at the end.
+ */
+export function setUpControlTestDatabase(): { readonly pool: pg.Pool } {
+  let db: Awaited<ReturnType<typeof openTestDatabaseForQueries>> | undefined;
+  beforeAll(async () => {
+    db = await openTestDatabaseForQueries();
+  });
+  afterAll(async () => {
+    await stopDiscoveryChanges();
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await db!.pool.query(`TRUNCATE ${CONTROL_TABLES.join(", ")}`);
+  });
+  return {
+    get pool() {
+      if (!db) throw new Error("setUpControlTestDatabase: the database is ready only inside tests and hooks");
+      return db.pool;
+    },
+  };
 }
