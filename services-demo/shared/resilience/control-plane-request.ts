@@ -97,9 +97,10 @@ function send(input: ControlPlaneRequest): Promise<ControlPlaneResponse> {
   });
 }
 
-/** Resolves after `ms`, or early (false) when `signal` aborts. */
+/** Resolves true after `ms`, or early (false) when `signal` aborts. */
 export function delay(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const onAbort = () => {
       clearTimeout(timer);

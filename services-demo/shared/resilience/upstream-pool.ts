@@ -30,6 +30,7 @@ import {
   RESILIENCE_ATTRIBUTES,
 } from "../../../lib/control/contract";
 import { type BreakerPermit, type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER_CONFIG } from "./circuit-breaker";
+import { delay } from "./control-plane-request";
 import { type ResilienceLogger, silentLogger } from "./logger";
 import { type AttemptOutcome, decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from "./retry-policy";
 import { createSmoothWeightedRoundRobin, type SmoothWeightedRoundRobin } from "./weighted-round-robin";
@@ -495,7 +496,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       last = { result, selection };
       const decision = decideRetry({ attempt: attemptNumber, request, outcome: record.outcome, config, random });
       if (!decision.retry) break;
-      if (!(await sleep(decision.delayMs, callOptions.signal))) {
+      if (!(await delay(decision.delayMs, callOptions.signal))) {
         last = { result: { kind: "aborted", message: "cancelled during retry backoff" }, selection };
         break;
       }
@@ -617,23 +618,6 @@ function endAttemptSpan(span: Span, result: HttpResult) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: result.message });
   }
   span.end();
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** One HTTP exchange, body included, within `timeoutMs`. Never rejects. */
