@@ -1,5 +1,16 @@
 import { parseDurationNs } from "@/lib/jaeger/parse-duration";
+import { appendTimeRange, DEFAULT_TIME_RANGE, parseTimeRange, TIME_RANGE_PARAMS, type TimeRange } from "@/lib/ui/time-range";
 import { type AttributeFilter, parseAttributeFilter } from "./parse-attribute-filter";
+
+// The time range is the dashboard's shared one (lib/ui/time-range); re-exported for the
+// traces modules that already import it from here.
+export {
+  DEFAULT_TIME_RANGE_PRESET,
+  resolveTimeRange,
+  TIME_RANGE_PRESETS,
+  type TimeRange,
+  type TimeRangePreset,
+} from "@/lib/ui/time-range";
 
 /**
  * The Traces page's search, as URL parameters. The page and GET /api/v1/traces read the same
@@ -12,23 +23,9 @@ import { type AttributeFilter, parseAttributeFilter } from "./parse-attribute-fi
  *   maxDuration=2s
  *   status=ok|error|unset     that span's status
  *   range=5m|15m|1h|6h|24h    a window ending now (default 1h), or
- *   range=custom&from=ISO&to=ISO
+ *   range=custom&from=ISO&to=ISO   (lib/ui/time-range)
  *   limit=100                 most traces returned (default 100, at most 1000)
  */
-
-export const TIME_RANGE_PRESETS = ["5m", "15m", "1h", "6h", "24h"] as const;
-export type TimeRangePreset = (typeof TIME_RANGE_PRESETS)[number];
-export const DEFAULT_TIME_RANGE_PRESET: TimeRangePreset = "1h";
-
-const PRESET_MS: Record<TimeRangePreset, number> = {
-  "5m": 5 * 60_000,
-  "15m": 15 * 60_000,
-  "1h": 3_600_000,
-  "6h": 6 * 3_600_000,
-  "24h": 24 * 3_600_000,
-};
-
-export type TimeRange = { kind: "preset"; preset: TimeRangePreset } | { kind: "custom"; fromMs: number; toMs: number };
 
 export const TRACE_STATUSES = ["ok", "error", "unset"] as const;
 export type TraceStatusFilter = (typeof TRACE_STATUSES)[number];
@@ -60,13 +57,6 @@ const nonEmpty = (value: string | null) => {
   return trimmed === undefined || trimmed === "" ? undefined : trimmed;
 };
 
-function parseTimestamp(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  // Epoch milliseconds or an ISO 8601 instant.
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
 /**
  * Reads the search from URL parameters. Invalid parameters are left out of `search` and
  * reported in `errors` (the page shows them; the API answers 400 with the first).
@@ -76,7 +66,7 @@ export function parseTraceSearch(params: ParamReader): ParsedTraceSearch {
   const search: TraceSearch = {
     attributeFilterTexts: [],
     attributeFilters: [],
-    range: { kind: "preset", preset: DEFAULT_TIME_RANGE_PRESET },
+    range: DEFAULT_TIME_RANGE,
     limit: DEFAULT_TRACE_LIMIT,
   };
   search.service = nonEmpty(params.get("service"));
@@ -116,22 +106,9 @@ export function parseTraceSearch(params: ParamReader): ParsedTraceSearch {
     else errors.push({ param: "status", message: `status must be one of ${TRACE_STATUSES.join(", ")}` });
   }
 
-  const range = nonEmpty(params.get("range"));
-  if (range === "custom") {
-    const fromMs = parseTimestamp(nonEmpty(params.get("from")));
-    const toMs = parseTimestamp(nonEmpty(params.get("to")));
-    if (fromMs === undefined || toMs === undefined) {
-      errors.push({ param: "from", message: "a custom range needs from and to (ISO 8601 or epoch milliseconds)" });
-    } else if (fromMs > toMs) {
-      errors.push({ param: "from", message: "the range starts after it ends" });
-    } else {
-      search.range = { kind: "custom", fromMs, toMs };
-    }
-  } else if (range !== undefined) {
-    if ((TIME_RANGE_PRESETS as readonly string[]).includes(range))
-      search.range = { kind: "preset", preset: range as TimeRangePreset };
-    else errors.push({ param: "range", message: `range must be one of ${TIME_RANGE_PRESETS.join(", ")} or custom` });
-  }
+  const { range, error: rangeError } = parseTimeRange(params);
+  search.range = range;
+  if (rangeError !== null) errors.push(rangeError);
 
   const limit = nonEmpty(params.get("limit"));
   if (limit !== undefined) {
@@ -140,12 +117,6 @@ export function parseTraceSearch(params: ParamReader): ParsedTraceSearch {
     else errors.push({ param: "limit", message: "limit must be a positive whole number" });
   }
   return { search, errors };
-}
-
-/** The window a range covers at `nowMs` (presets slide with now; custom ranges stay put). */
-export function resolveTimeRange(range: TimeRange, nowMs: number): { startMs: number; endMs: number } {
-  if (range.kind === "custom") return { startMs: range.fromMs, endMs: range.toMs };
-  return { startMs: nowMs - PRESET_MS[range.preset], endMs: nowMs };
 }
 
 /** URL parameters for a search: defaults left out, in a stable order (for shareable links and query keys). */
@@ -157,13 +128,7 @@ export function serializeTraceSearch(search: TraceSearch): URLSearchParams {
   if (search.minDuration !== undefined) params.set("minDuration", search.minDuration);
   if (search.maxDuration !== undefined) params.set("maxDuration", search.maxDuration);
   if (search.status !== undefined) params.set("status", search.status);
-  if (search.range.kind === "custom") {
-    params.set("range", "custom");
-    params.set("from", new Date(search.range.fromMs).toISOString());
-    params.set("to", new Date(search.range.toMs).toISOString());
-  } else if (search.range.preset !== DEFAULT_TIME_RANGE_PRESET) {
-    params.set("range", search.range.preset);
-  }
+  appendTimeRange(params, search.range);
   if (search.limit !== DEFAULT_TRACE_LIMIT) params.set("limit", String(search.limit));
   return params;
 }
@@ -176,8 +141,6 @@ export const TRACE_SEARCH_PARAMS = [
   "minDuration",
   "maxDuration",
   "status",
-  "range",
-  "from",
-  "to",
+  ...TIME_RANGE_PARAMS,
   "limit",
 ] as const;
