@@ -1,0 +1,177 @@
+/**
+ * The service graph over a window, from the per-minute rollups (never raw spans):
+ *
+ * - nodes: services with rows in service_minute_totals (stats over their SERVER and CONSUMER
+ *   spans), virtual peers (stats over the calls their callers made), services that only send
+ *   heartbeats (instances), and both ends of live breakers;
+ * - edges: edge_minute_stats per caller → callee (the CLIENT spans' calls, errors and
+ *   latency), plus the live breakers of each owner → target service pair, counted per state.
+ *
+ * Every number is computed in SQL: sums, rates (calls over the covered seconds, see
+ * lib/topology/rollup-window), error rates and p50/p95/p99 merged from the histograms with
+ * rollup_histogram_quantiles (within 1.96 % of the exact values). Reads go through the
+ * `minute` indexes of the rollup tables, one day partition for windows up to a day, so cost
+ * grows with minutes × services and edges, not with spans.
+ *
+ * A virtual callee whose name is also a service seen in the window (a client named its peer
+ * with peer.service, and the call got no server span — a refused connection, say) is the
+ * same node: its rows are merged into the real edge, so the graph never shows "payments"
+ * twice.
+ */
+import type pg from "pg";
+import { z } from "zod";
+import type { BreakerState } from "@/lib/control/contract";
+import { getPool } from "@/lib/db/pool";
+import { SPAN_KIND } from "@/lib/otlp/model";
+import type { TopologyResponse } from "@/lib/query-client/topology-schemas";
+import { assembleTopology, type TopologyRows } from "@/lib/topology/assemble-topology";
+import { resolveRollupWindow } from "@/lib/topology/rollup-window";
+import { quantilesMsSql, toTrafficStats, type TrafficStatsRow } from "./traffic-stats-row";
+
+export const topologyInputSchema = z.object({
+  fromMs: z.number().finite(),
+  toMs: z.number().finite(),
+  /** "Now" for the covered time (tests pin it). */
+  nowMs: z.number().finite().optional(),
+});
+export type TopologyInput = z.input<typeof topologyInputSchema>;
+
+const SERVER_KINDS = [SPAN_KIND.SERVER, SPAN_KIND.CONSUMER];
+
+/** SQL select-list for TrafficStats over `t` (calls, errors) and `q` (quantiles, µs); $3 = covered seconds. */
+const STATS_SELECT = `t.calls, t.errors,
+       CASE WHEN $3::float8 > 0 THEN t.calls / $3::float8 ELSE 0 END AS rps,
+       CASE WHEN t.calls > 0 THEN t.errors::float8 / t.calls END AS error_rate,
+       ${quantilesMsSql("q.quantiles")} AS quantiles_ms`;
+
+/**
+ * Services with rollup rows in the window (any span kind, so a pure client like a load
+ * generator is a node too), with stats over the spans they served.
+ */
+async function readServices(pool: pg.Pool, params: unknown[]): Promise<TopologyRows["services"]> {
+  const { rows } = await pool.query<TrafficStatsRow & { service_name: string }>(
+    `WITH window_rows AS (
+       SELECT service_name, span_kind = ANY($4::int2[]) AS is_served, calls, errors, bucket_ids, bucket_counts
+         FROM service_minute_totals
+        WHERE minute >= $1 AND minute < $2
+     ), t AS (
+       SELECT service_name, coalesce(sum(calls) FILTER (WHERE is_served), 0) AS calls,
+              coalesce(sum(errors) FILTER (WHERE is_served), 0) AS errors
+         FROM window_rows GROUP BY service_name
+     ), merged AS (
+       -- Two unnests in the select list (zipped) and grouping before the quantile function:
+       -- the pattern of lib/rollups/get-service-percentiles.
+       SELECT service_name, b, sum(c)::int8 AS c
+         FROM (SELECT service_name, unnest(bucket_ids) AS b, unnest(bucket_counts) AS c FROM window_rows WHERE is_served) AS e
+        GROUP BY service_name, b
+     ), q AS (
+       SELECT service_name, rollup_histogram_quantiles(array_agg(b), array_agg(c), '{0.5,0.95,0.99}') AS quantiles
+         FROM merged GROUP BY service_name
+     )
+     SELECT t.service_name, ${STATS_SELECT}
+       FROM t LEFT JOIN q USING (service_name)`,
+    params,
+  );
+  return rows.map((row) => ({ service: row.service_name, stats: toTrafficStats(row) }));
+}
+
+/**
+ * Edges per caller → callee, and (grouping set without the caller) each virtual callee over
+ * all its callers. A virtual row whose callee is a known service counts as a real edge.
+ */
+async function readEdges(
+  pool: pg.Pool,
+  params: unknown[],
+): Promise<{ edges: TopologyRows["edges"]; virtualNodes: TopologyRows["virtualNodes"] }> {
+  const { rows } = await pool.query<TrafficStatsRow & { caller_service: string | null; callee: string; is_virtual: boolean }>(
+    `WITH raw AS (
+       SELECT caller_service, callee, is_virtual, calls, errors, bucket_ids, bucket_counts
+         FROM edge_minute_stats
+        WHERE minute >= $1 AND minute < $2
+     ), known AS (
+       SELECT service_name AS name FROM service_minute_totals WHERE minute >= $1 AND minute < $2
+       UNION SELECT caller_service FROM raw
+       UNION SELECT callee FROM raw WHERE NOT is_virtual
+       UNION SELECT service FROM instances WHERE status <> 'deregistered'
+     ), window_rows AS (
+       SELECT caller_service, callee, is_virtual AND NOT EXISTS (SELECT 1 FROM known WHERE known.name = raw.callee) AS is_virtual,
+              calls, errors, bucket_ids, bucket_counts
+         FROM raw
+     ), t AS (
+       SELECT caller_service, callee, is_virtual, sum(calls) AS calls, sum(errors) AS errors
+         FROM window_rows
+        GROUP BY GROUPING SETS ((caller_service, callee, is_virtual), (callee, is_virtual))
+     ), merged AS (
+       SELECT caller_service, callee, is_virtual, b, sum(c)::int8 AS c
+         FROM (SELECT caller_service, callee, is_virtual, unnest(bucket_ids) AS b, unnest(bucket_counts) AS c FROM window_rows) AS e
+        GROUP BY GROUPING SETS ((caller_service, callee, is_virtual, b), (callee, is_virtual, b))
+     ), q AS (
+       SELECT caller_service, callee, is_virtual,
+              rollup_histogram_quantiles(array_agg(b), array_agg(c), '{0.5,0.95,0.99}') AS quantiles
+         FROM merged GROUP BY caller_service, callee, is_virtual
+     )
+     SELECT t.caller_service, t.callee, t.is_virtual, ${STATS_SELECT}
+       FROM t
+       LEFT JOIN q ON q.caller_service IS NOT DISTINCT FROM t.caller_service AND q.callee = t.callee AND q.is_virtual = t.is_virtual
+      WHERE t.caller_service IS NOT NULL OR t.is_virtual`,
+    params,
+  );
+  const edges: TopologyRows["edges"] = [];
+  const virtualNodes: TopologyRows["virtualNodes"] = [];
+  for (const row of rows) {
+    if (row.caller_service === null) virtualNodes.push({ callee: row.callee, stats: toTrafficStats(row) });
+    else edges.push({ caller: row.caller_service, callee: row.callee, isVirtual: row.is_virtual, stats: toTrafficStats(row) });
+  }
+  return { edges, virtualNodes };
+}
+
+async function readInstances(pool: pg.Pool): Promise<TopologyRows["instances"]> {
+  const { rows } = await pool.query<{ service: string; healthy: number; degraded: number; unhealthy: number }>(
+    `SELECT service,
+            count(*) FILTER (WHERE status = 'healthy')::int AS healthy,
+            count(*) FILTER (WHERE status = 'degraded')::int AS degraded,
+            count(*) FILTER (WHERE status = 'unhealthy')::int AS unhealthy
+       FROM instances
+      WHERE status <> 'deregistered'
+      GROUP BY service`,
+  );
+  return rows;
+}
+
+/**
+ * Live breakers per owner service → target service and state: those whose owner still
+ * reports (registry status healthy or degraded). A silent owner's last report is history
+ * (the Breakers page shows it as stale), not the edge's state now.
+ */
+async function readBreakers(pool: pg.Pool): Promise<TopologyRows["breakers"]> {
+  const { rows } = await pool.query<{ owner_service: string; target_service: string; state: BreakerState; count: number }>(
+    `SELECT b.owner_service, b.target_service, b.state, count(*)::int AS count
+       FROM breakers b
+       JOIN instances i ON i.instance_id = b.owner_instance_id
+      WHERE i.status IN ('healthy', 'degraded')
+      GROUP BY b.owner_service, b.target_service, b.state`,
+  );
+  return rows.map((row) => ({
+    ownerService: row.owner_service,
+    targetService: row.target_service,
+    state: row.state,
+    count: row.count,
+  }));
+}
+
+export async function getTopology(input: TopologyInput, pool: pg.Pool = getPool()): Promise<TopologyResponse> {
+  const { fromMs, toMs, nowMs } = topologyInputSchema.parse(input);
+  const window = resolveRollupWindow(fromMs, toMs, nowMs ?? Date.now());
+  const windowParams = [new Date(window.fromMinuteMs), new Date(window.toMinuteMs), window.coveredSeconds];
+  const [services, { edges, virtualNodes }, instances, breakers] = await Promise.all([
+    readServices(pool, [...windowParams, SERVER_KINDS]),
+    readEdges(pool, windowParams),
+    readInstances(pool),
+    readBreakers(pool),
+  ]);
+  return {
+    fromMs: window.fromMinuteMs,
+    toMs: window.coveredToMs,
+    ...assembleTopology({ services, edges, virtualNodes, instances, breakers }),
+  };
+}
