@@ -5,6 +5,7 @@ import { decodeTraceRequest, OtlpDecodeError, type NormalizeOptions } from "@/li
 import type { Attributes, SpanBatch } from "@/lib/otlp/model";
 import { ExportTraceServiceRequest } from "@/lib/otlp/protobuf";
 import { createRandom, mutate, seedPayloads } from "@/lib/otlp/test-payloads";
+import { summarizeSpan } from "@/lib/rollups/span-summary";
 import { countSpans, setupIngestTestDatabase } from "@/lib/test/ingest-test-database";
 import { encodeSpanCopyChunks, spanStartMicros } from "./copy-encode";
 import { encodeTraceRequest, type EncodedSpanBatch } from "./encode-trace-request";
@@ -81,6 +82,10 @@ function expectSameAsGeneral(
   expect(fast.serviceNames, context).toEqual(general.spans.map((span) => span.serviceName));
   expect(fast.names, context).toEqual(general.spans.map((span) => span.name));
   expect([...fast.kinds], context).toEqual(general.spans.map((span) => span.kind));
+  // The rollup input: what summarizeSpan makes of the general path's spans.
+  const summaries = general.spans.map(summarizeSpan);
+  if (!isDeepStrictEqual(fast.summaries, summaries)) expect(fast.summaries, context).toStrictEqual(summaries);
+  expect(isDeepStrictEqual(fast.summaries, summaries), context).toBe(true);
   expect(fast.rejectedSpans).toBe(0);
   return true;
 }
@@ -127,7 +132,19 @@ const STRINGS = [
   "ab😀".repeat(40),
   INVALID_UTF8_MARK,
 ];
-const PLAIN_KEYS = ["http.request.method", "http.route", "url.path", "server.address", "server.port", "db.system"];
+const PLAIN_KEYS = [
+  "http.request.method",
+  "http.route",
+  "url.path",
+  "server.address",
+  "server.port",
+  "db.system",
+  // The rest of the peer attributes the rollups read (lib/rollups/span-summary).
+  "peer.service",
+  "net.peer.name",
+  "db.system.name",
+  "messaging.system",
+];
 const KEYS = [
   "http.request.method",
   "http.route",
@@ -145,6 +162,10 @@ const KEYS = [
   'quo"te.key',
   "tab\tkey",
   "k".repeat(600),
+  "peer.service",
+  "server.address",
+  "db.system.name",
+  "messaging.system",
   UNKNOWN_KEY,
 ];
 

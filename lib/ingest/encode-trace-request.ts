@@ -1,6 +1,15 @@
 import type { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import { KIND_INT, KIND_STRING, TraceRequestDecoder, type ValueState } from "@/lib/otlp/fast-decode";
-import type { ResourceRecord, ScopeRecord, SpanEvent, SpanLink } from "@/lib/otlp/model";
+import type {
+  AttributeValue,
+  Attributes,
+  ResourceRecord,
+  ScopeRecord,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  StatusCode,
+} from "@/lib/otlp/model";
 import {
   createNormalizeContext,
   createResourceRecord,
@@ -11,6 +20,7 @@ import {
   uint64BitsToBigInt,
 } from "@/lib/otlp/normalize-trace-request";
 import { sanitizeNameString, sanitizeString } from "@/lib/otlp/sanitize-string";
+import { PEER_ATTRIBUTE_KEYS, peerAttributesOf, type SpanSummary } from "@/lib/rollups/span-summary";
 import { encodeNestedForCopy, escapeCopyText, formatTimestampMicros, jsonTextForCopy, type KeyEncoding } from "./copy-encode";
 
 /**
@@ -43,6 +53,8 @@ export type EncodedSpanBatch = {
   kinds: Uint8Array;
   /** The dictionary the rows were encoded with; the writer must use the same one. */
   attributeKeys: AttributeKeyDictionary;
+  /** Per span, the rollup input (lib/rollups/span-summary): what summarizeSpan gives on the general path. */
+  summaries: SpanSummary[];
   /** Always 0 / empty: a request with rejected spans takes the general path. */
   rejectedSpans: number;
   rejectionReasons: string[];
@@ -135,7 +147,12 @@ type KeyEntry = {
   readonly key: string;
   readonly tokenBytes: Buffer;
   readonly dictionary: AttributeKeyDictionary;
+  /** Index of the key in PEER_KEYS (its value feeds the rollups' peer), or -1. */
+  readonly peerSlot: number;
 };
+/** The attribute keys summarizeSpan reads for a span's peer (lib/rollups/span-summary). */
+const PEER_KEYS: readonly string[] = Object.values(PEER_ATTRIBUTE_KEYS);
+const CLIENT_KIND = 3;
 const KEY_CACHE_MASK = 1023;
 /** Process-wide, bounded: keys of span attributes seen before, by a hash of their bytes. */
 const keyCache: (KeyEntry | undefined)[] = new Array<KeyEntry | undefined>(KEY_CACHE_MASK + 1).fill(undefined);
@@ -189,6 +206,10 @@ class SpanRowEncoder extends TraceRequestDecoder {
   private readonly maxMicros: number;
   private cachedSecond = Number.NaN;
   private readonly secondPrefix = Buffer.alloc(20);
+  /** Values of the span's peer attributes (by PEER_KEYS slot); peerCount of them set. */
+  private readonly peerValues: (AttributeValue | undefined)[] = new Array<AttributeValue | undefined>(PEER_KEYS.length);
+  private peerCount = 0;
+  readonly summaries: SpanSummary[] = [];
 
   spanCount = 0;
   readonly startMicros: Float64Array;
@@ -331,6 +352,10 @@ class SpanRowEncoder extends TraceRequestDecoder {
     this.statusCode = 0;
     this.attributes.length = 0;
     this.spanKeyCount = 0;
+    if (this.peerCount > 0) {
+      this.peerValues.fill(undefined);
+      this.peerCount = 0;
+    }
     let wireDroppedAttributes = 0;
     let traceStart = 0;
     let traceLength = -1;
@@ -468,6 +493,7 @@ class SpanRowEncoder extends TraceRequestDecoder {
     at = putDuration(out, at, startLow, startHigh, endLow, endHigh);
     out[at++] = TAB;
     for (let i = 0; i < idColumns.length; i++) out[at++] = idColumns[i];
+    const traceHexAt = at;
     at = putHex(out, at, buf, traceStart, 16);
     out[at++] = TAB;
     out[at++] = 0x30 + kind;
@@ -483,16 +509,23 @@ class SpanRowEncoder extends TraceRequestDecoder {
     at = putCount(out, at, wireDroppedLinks + droppedLinks, false);
     out[at++] = TAB;
     at = putByteaPrefix(out, at);
+    const spanHexAt = at;
     at = putHex(out, at, buf, spanStart, 8);
     out[at++] = TAB;
+    let parentHexAt = -1;
     if (hasParent) {
       at = putByteaPrefix(out, at);
+      parentHexAt = at;
       at = putHex(out, at, buf, parentStart, 8);
     } else {
       at = putNull(out, at);
     }
     out[at++] = TAB;
     row.length = at;
+    // The ids as lowercase hex, read back from the row just written (the ASCII columns).
+    const traceId = out.toString("latin1", traceHexAt, traceHexAt + 32);
+    const spanId = out.toString("latin1", spanHexAt, spanHexAt + 16);
+    const parentSpanId = parentHexAt === -1 ? undefined : out.toString("latin1", parentHexAt, parentHexAt + 16);
     row.copy(serviceColumn, 0, serviceColumn.length);
     const nameLength = nameEnd - nameStart;
     if (nameLength > 0 && nameLength <= NORMALIZE_LIMITS.nameBytes && isPlainCopyText(buf, nameStart, nameEnd)) {
@@ -527,6 +560,34 @@ class SpanRowEncoder extends TraceRequestDecoder {
     this.kinds[index] = kind;
     this.serviceNames.push(resource.serviceName);
     this.names.push(name);
+    this.summaries.push({
+      traceId,
+      spanId,
+      parentSpanId,
+      serviceName: resource.serviceName,
+      name,
+      kind: kind as SpanKind,
+      statusCode: statusCode as StatusCode,
+      startUs: micros,
+      durationNs: durationNanos(startLow, startHigh, endLow, endHigh),
+      peer: this.peerCount > 0 && kind >= CLIENT_KIND ? this.peerOf(kind as SpanKind) : undefined,
+    });
+  }
+
+  /** peerAttributesOf over the span's peer attributes only (the only ones it reads). */
+  private peerOf(kind: SpanKind): SpanSummary["peer"] {
+    const attributes: Attributes = {};
+    for (let slot = 0; slot < PEER_KEYS.length; slot++) {
+      const value = this.peerValues[slot];
+      if (value !== undefined) attributes[PEER_KEYS[slot]] = value;
+    }
+    return peerAttributesOf(kind, attributes);
+  }
+
+  /** Keeps the value of a peer attribute (see KeyEntry.peerSlot) for the span's summary. */
+  private setPeerValue(slot: number, value: AttributeValue): void {
+    this.peerValues[slot] = value;
+    this.peerCount++;
   }
 
   /** A top-level span attribute, appended to this.attributes as `"id":value` JSON. */
@@ -558,7 +619,10 @@ class SpanRowEncoder extends TraceRequestDecoder {
     }
     this.close(end);
 
-    this.valueJson(state, this.appendKey(this.keyEntry(keyStart, keyEnd)));
+    const entry = this.keyEntry(keyStart, keyEnd);
+    const out = this.appendKey(entry);
+    if (entry.peerSlot !== -1) this.setPeerValue(entry.peerSlot, this.finish(state, 0));
+    this.valueJson(state, out);
   }
 
   /**
@@ -584,7 +648,9 @@ class SpanRowEncoder extends TraceRequestDecoder {
         const b = buf[i];
         if (b < 0x20 || b >= 0x80 || b === QUOTE || b === BACKSLASH) return false;
       }
-      const out = this.appendKey(this.keyEntry(keyStart, keyEnd));
+      const entry = this.keyEntry(keyStart, keyEnd);
+      const out = this.appendKey(entry);
+      if (entry.peerSlot !== -1) this.setPeerValue(entry.peerSlot, buf.toString("latin1", textStart, end));
       out.byte(QUOTE);
       out.copy(buf, textStart, end);
       out.byte(QUOTE);
@@ -599,7 +665,9 @@ class SpanRowEncoder extends TraceRequestDecoder {
         this.pos = start;
         return false;
       }
-      const out = this.appendKey(this.keyEntry(keyStart, keyEnd));
+      const entry = this.keyEntry(keyStart, keyEnd);
+      const out = this.appendKey(entry);
+      if (entry.peerSlot !== -1) this.setPeerValue(entry.peerSlot, value);
       out.reserve(MAX_INTEGER_BYTES);
       out.length = putInteger(out.buf, out.length, value);
       return true;
@@ -653,6 +721,7 @@ class SpanRowEncoder extends TraceRequestDecoder {
       key,
       tokenBytes: Buffer.from(`${token}:`, "utf8"),
       dictionary: this.dictionary,
+      peerSlot: PEER_KEYS.indexOf(key),
     };
     // Only ids are cached: they never change, while a literal ("~key", dictionary full) can
     // become an id once the dictionary has forgotten it and another writer inserted the key.
@@ -750,6 +819,7 @@ class SpanRowEncoder extends TraceRequestDecoder {
       names: this.names,
       kinds: this.kinds.slice(0, count),
       attributeKeys: this.dictionary,
+      summaries: this.summaries,
       rejectedSpans: 0,
       rejectionReasons: [],
     };
@@ -770,6 +840,18 @@ function putDuration(out: Buffer, at: number, startLow: number, startHigh: numbe
   const start = uint64BitsToBigInt(startLow, startHigh);
   const end = uint64BitsToBigInt(endLow, endHigh);
   return putAscii(out, at, end > start ? (end - start).toString() : "0");
+}
+
+/** end - start in ns as a number (0 when end is not after start), as summarizeSpan's Number(durationNs). */
+function durationNanos(startLow: number, startHigh: number, endLow: number, endHigh: number): number {
+  const highDiff = endHigh - startHigh;
+  if (highDiff > -0x100000 && highDiff < 0x100000) {
+    const diff = highDiff * TWO_POW_32 + (endLow - startLow);
+    return diff > 0 ? diff : 0;
+  }
+  const start = uint64BitsToBigInt(startLow, startHigh);
+  const end = uint64BitsToBigInt(endLow, endHigh);
+  return end > start ? Number(end - start) : 0;
 }
 
 /** Stores a safe integer's decimal digits (what String gives) at `at`; returns the end. */

@@ -3,6 +3,8 @@ import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import type { Env } from "@/lib/env";
 import type { AttributeKeyDictionary } from "@/lib/db/attribute-keys";
 import type { SpanBatch } from "@/lib/otlp/model";
+import { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
+import { flushExpiredEdges } from "@/lib/rollups/flush-expired-edges";
 import { silentLogger, type Logger } from "@/lib/server/logger";
 import { DatabaseUnavailableError, QueueFullError, errorCode, isDatabaseUnavailable, isTemporaryWriteFailure } from "./errors";
 import type { EncodedSpanBatch } from "./encode-trace-request";
@@ -40,6 +42,16 @@ export type SpanWriterOptions = {
   writeTimeoutMs?: number;
   /** Known resource/scope ids; one per database. Default: a new cache for this writer. */
   cache?: CatalogCache;
+  /**
+   * Edge pairing for the rollups written with every batch (lib/rollups); one per process and
+   * database. Default: a new cache for this writer. false: no rollups.
+   */
+  edgePairing?: EdgePairingCache | false;
+  /**
+   * How often the writer writes the virtual edges of clients whose child never came
+   * (flushExpiredEdges) while no batch does it. Default 10 s.
+   */
+  edgeFlushIntervalMs?: number;
   logger?: Logger;
 };
 
@@ -118,6 +130,10 @@ export class SpanWriter {
   private readonly checkoutTimeoutMs: number;
   private readonly writeTimeoutMs: number;
   private readonly cache: CatalogCache;
+  private readonly edgePairing: EdgePairingCache | undefined;
+  private readonly edgeFlushIntervalMs: number;
+  private edgeFlushTimer: NodeJS.Timeout | undefined;
+  private edgeFlush: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
 
   private readonly queue: PendingRequest[] = [];
@@ -158,6 +174,8 @@ export class SpanWriter {
     const statementTimeoutMs = Math.ceil(this.writeTimeoutMs);
     if (statementTimeoutMs !== 0) localStatementTimeoutSql(statementTimeoutMs);
     this.cache = opts.cache ?? new CatalogCache();
+    this.edgePairing = opts.edgePairing === false ? undefined : (opts.edgePairing ?? new EdgePairingCache());
+    this.edgeFlushIntervalMs = opts.edgeFlushIntervalMs ?? 10_000;
     this.logger = opts.logger ?? silentLogger;
   }
 
@@ -174,6 +192,24 @@ export class SpanWriter {
     if (this.started || this.closing) return;
     this.started = true;
     for (let i = 0; i < this.connections; i++) this.workers.push(this.runWorker());
+    const edgePairing = this.edgePairing;
+    if (edgePairing !== undefined) {
+      this.edgeFlushTimer = setInterval(() => {
+        // One flush at a time; a slow one is not stacked up behind.
+        this.edgeFlush = this.edgeFlush.then(() => this.flushEdges(edgePairing));
+      }, this.edgeFlushIntervalMs);
+      this.edgeFlushTimer.unref();
+    }
+  }
+
+  private async flushEdges(edgePairing: EdgePairingCache): Promise<void> {
+    if (this.closing) return;
+    try {
+      await flushExpiredEdges(this.pool, edgePairing);
+    } catch (error) {
+      // The entries went back to the cache; the next flush or batch writes them.
+      this.logger.warn("writing expired rollup edges failed", { error: errorMessage(error) });
+    }
   }
 
   /**
@@ -224,6 +260,7 @@ export class SpanWriter {
 
   private async drainAndStop(): Promise<void> {
     this.closing = true;
+    clearInterval(this.edgeFlushTimer);
     this.wakeWorkers();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -233,6 +270,7 @@ export class SpanWriter {
       }),
     ]);
     clearTimeout(timer);
+    await this.edgeFlush;
     if (timedOut || !this.started) {
       const left = this.queue.splice(0);
       this.queuedSpans = 0;
@@ -396,6 +434,7 @@ export class SpanWriter {
           cache: this.cache,
           partitionCacheOwner: this.pool,
           statementTimeoutMs: this.writeTimeoutMs,
+          edgePairing: this.edgePairing,
         });
         clearTimeout(watchdog);
         client.off("error", onClientError);

@@ -4,6 +4,11 @@ import { AttributeKeyDictionary, compareStrings } from "@/lib/db/attribute-keys"
 import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
 import type { Attributes, NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
+import { computeRollups, type RollupPlan } from "@/lib/rollups/compute-rollups";
+import type { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
+import { ensureRollupPartitions } from "@/lib/rollups/ensure-rollup-partitions";
+import { summarizeSpan, type SpanSummary } from "@/lib/rollups/span-summary";
+import { writeBatchRollups } from "@/lib/rollups/write-batch-rollups";
 import {
   SPAN_COPY_COLUMN_LIST,
   encodeSpanCopyChunks,
@@ -348,6 +353,8 @@ export type PreparedSpanBatch = {
   unknownKeys: ReadonlySet<string>;
   /** Catalogue totals when every span turns out new (the fast path). */
   readonly allNewCatalogues: Map<string, ServiceTotals>;
+  /** Per span, in batch order, the rollup input (lib/rollups/span-summary). */
+  readonly summaries: readonly SpanSummary[];
 };
 
 /**
@@ -376,6 +383,7 @@ export function prepareSpanBatchParts(
   for (const part of parts) spanCount += spanCountOf(part);
   const startMicros = new Float64Array(spanCount);
   const catalogueColumns: SpanCatalogueColumns = { serviceNames: [], names: [], kinds: [] };
+  const summaries: SpanSummary[] = [];
   const resources: ResourceRecord[] = [];
   const scopes: ScopeRecord[] = [];
   const unknownKeys = new Set<string>();
@@ -392,6 +400,7 @@ export function prepareSpanBatchParts(
         catalogueColumns.serviceNames.push(part.serviceNames[i]);
         catalogueColumns.names.push(part.names[i]);
         catalogueColumns.kinds.push(part.kinds[i]);
+        summaries.push(part.summaries[i]);
       }
       offset += part.spanCount;
       continue;
@@ -401,6 +410,7 @@ export function prepareSpanBatchParts(
       catalogueColumns.serviceNames.push(span.serviceName);
       catalogueColumns.names.push(span.name);
       catalogueColumns.kinds.push(span.kind);
+      summaries.push(summarizeSpan(span));
       collectUnknownKeys(cache.attributeKeys, span, unknownKeys);
     }
   }
@@ -418,6 +428,7 @@ export function prepareSpanBatchParts(
     copyChunks: undefined,
     unknownKeys,
     allNewCatalogues: summarizeCatalogues(catalogueColumns, startMicros, []),
+    summaries,
   };
   // With unknown keys the rows are encoded once they are resolved (copyChunksOf), not twice.
   if (unknownKeys.size === 0) encodePrepared(prepared);
@@ -483,11 +494,17 @@ export type WriteSpanBatchOptions = {
   nowMs?: number;
   /** SET LOCAL statement_timeout for the span transaction, in ms (0 or absent: the session's). */
   statementTimeoutMs?: number;
+  /**
+   * Writes the batch's rollups (lib/rollups) in the span transaction, pairing edges through
+   * this cache: one per process and database. Absent: no rollups are written.
+   */
+  edgePairing?: EdgePairingCache;
 };
 
 /**
  * Writes one batch in ONE transaction: unknown resources and scopes, the spans by COPY,
- * then the service/operation catalogues for the new spans. Duplicate deliveries are
+ * then the service/operation catalogues for the new spans, then (with `edgePairing`) the
+ * rollups of the new spans. Duplicate deliveries are
  * idempotent: a span already stored (same trace id, span id and start time) adds no row
  * and is counted in `duplicates`. Resolves after COMMIT; on error the transaction is
  * rolled back (as far as the connection allows) and the error is rethrown.
@@ -525,10 +542,23 @@ async function writePrepared(
   const resources = unknownRecords(prepared.resources, (id) => cache.hasResource(id, nowMs));
   const scopes = unknownRecords(prepared.scopes, (id) => cache.hasScope(id, nowMs));
 
+  const partitionCacheOwner = options.partitionCacheOwner ?? options.cache ?? client;
   // Partition DDL and new attribute keys commit on their own; doing them before BEGIN keeps
   // the span transaction short.
-  await ensureSpanPartitions(client, prepared.hourStartsMs, options.partitionCacheOwner ?? options.cache ?? client);
+  await ensureSpanPartitions(client, prepared.hourStartsMs, partitionCacheOwner);
   const copyChunks = await copyChunksOf(client, prepared);
+  // Planned before BEGIN (it only touches memory) so the rollup partitions can be ensured
+  // outside the transaction too. Every path below ends it with commit() or abort().
+  let plan: RollupPlan | undefined;
+  if (options.edgePairing !== undefined) {
+    plan = computeRollups(prepared.summaries, options.edgePairing, { nowMs });
+    try {
+      await ensureRollupPartitions(client, plan.dayStartsMs, partitionCacheOwner);
+    } catch (error) {
+      plan.abort();
+      throw error;
+    }
+  }
 
   // SET LOCAL in the same round trip as BEGIN. Rounded up to whole ms; 0 sets nothing, and
   // a negative or non-finite value throws RangeError.
@@ -555,9 +585,21 @@ async function writePrepared(
       await client.query("ROLLBACK TO SAVEPOINT spans_copy");
       duplicateIndexes = await insertSkippingDuplicates(client, prepared.startMicros, copyChunks);
       catalogues = summarizeCatalogues(prepared.catalogueColumns, prepared.startMicros, duplicateIndexes);
+      if (plan !== undefined && duplicateIndexes.length > 0) {
+        // A duplicate was summarized by the first plan: plan again from the new spans only.
+        plan.abort();
+        plan = undefined;
+        // No partitions to ensure (nor could they be, inside the transaction): its rows fall in
+        // the batch's days, or in those of cached halves, whose batches ensured them.
+        plan = computeRollups(newSpansOf(prepared.summaries, duplicateIndexes), options.edgePairing!, { nowMs });
+      }
     }
     await upsertCatalogues(client, catalogues);
+    // Last, after the catalogues, as in every writer: one row lock order (write-batch-rollups).
+    if (plan !== undefined) await writeBatchRollups(client, plan);
     await client.query("COMMIT");
+    plan?.commit();
+    plan = undefined;
     cache.remember(
       resources.map((r) => r.id),
       scopes.map((s) => s.id),
@@ -571,6 +613,22 @@ async function writePrepared(
   } catch (error) {
     // The caller discards a connection that failed; this only matters when it is healthy.
     await client.query("ROLLBACK").catch(() => undefined);
+    // A COMMIT that failed is a rollback too; a retry plans again.
+    plan?.abort();
     throw error;
   }
+}
+
+/** The summaries not listed in `duplicateIndexes` (ascending). */
+function newSpansOf(summaries: readonly SpanSummary[], duplicateIndexes: readonly number[]): SpanSummary[] {
+  const fresh: SpanSummary[] = [];
+  let nextDuplicate = 0;
+  for (let i = 0; i < summaries.length; i++) {
+    if (nextDuplicate < duplicateIndexes.length && duplicateIndexes[nextDuplicate] === i) {
+      nextDuplicate++;
+      continue;
+    }
+    fresh.push(summaries[i]);
+  }
+  return fresh;
 }

@@ -48,9 +48,18 @@ function pair(trace: number, caller: string, callee: string, extra: Partial<Span
   ];
 }
 
-/** Plans and commits a batch as the writer would without any database pairs. */
+/** Plans and commits a batch as the span writer does. */
 function write(cache: EdgePairingCache, spans: SpanSummary[], nowMs = NOW): RollupRows {
   const plan = computeRollups(spans, cache, { nowMs });
+  const rows = plan.rows();
+  plan.commit();
+  return rows;
+}
+
+/** Plans and commits a flush (expired clients) as flushExpiredEdges does, the database holding no children. */
+function flush(cache: EdgePairingCache, nowMs: number): RollupRows {
+  const plan = computeRollups([], cache, { nowMs, takeExpired: true });
+  plan.setDatabaseChildren(new Map());
   const rows = plan.rows();
   plan.commit();
   return rows;
@@ -137,7 +146,7 @@ describe("computeRollups: edge pairing", () => {
     expect(rows.edges[0].minuteMs).toBe(Date.UTC(2026, 10, 21, 10, 0));
     expect(cache.pendingCount).toBe(0);
     // Nothing is left to expire into a virtual edge.
-    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+    expect(edges(flush(cache, NOW + 120_000))).toEqual([]);
   });
 
   it("pairs server first, client in a later batch", () => {
@@ -147,7 +156,7 @@ describe("computeRollups: edge pairing", () => {
     expect(cache.orphanCount).toBe(1);
     expect(edges(write(cache, [client], NOW + 5000))).toEqual(["gateway->orders calls=1 errors=0"]);
     expect(cache.orphanCount).toBe(0);
-    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+    expect(edges(flush(cache, NOW + 120_000))).toEqual([]);
   });
 
   it("counts many split pairs exactly once, whatever the batch boundaries and order", () => {
@@ -237,9 +246,9 @@ describe("computeRollups: virtual nodes", () => {
       }),
       span({ trace: 3, span: 1, service: "orders", kind: SPAN_KIND.CLIENT }),
     ]);
-    expect(edges(write(cache, [], NOW + 59_999))).toEqual([]);
+    expect(edges(flush(cache, NOW + 59_999))).toEqual([]);
     expect(cache.pendingCount).toBe(3);
-    const rows = write(cache, [], NOW + 60_000);
+    const rows = flush(cache, NOW + 60_000);
     expect(edges(rows)).toEqual([
       "orders->api.example.com (virtual) calls=1 errors=1",
       "orders->fraud (virtual) calls=1 errors=0",
@@ -248,7 +257,7 @@ describe("computeRollups: virtual nodes", () => {
     // Counted at the client's start minute, once.
     expect(rows.edges.every((e) => e.minuteMs === Date.UTC(2026, 10, 21, 10, 0))).toBe(true);
     expect(cache.pendingCount).toBe(0);
-    expect(edges(write(cache, [], NOW + 200_000))).toEqual([]);
+    expect(edges(flush(cache, NOW + 200_000))).toEqual([]);
   });
 
   it("a server child arriving before the TTL makes a real edge, not a virtual one", () => {
@@ -256,19 +265,23 @@ describe("computeRollups: virtual nodes", () => {
     const [client, server] = pair(1, "gateway", "orders", { peer: { serverAddress: "orders.local" } });
     write(cache, [client]);
     expect(edges(write(cache, [server], NOW + 59_000))).toEqual(["gateway->orders calls=1 errors=0"]);
-    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+    expect(edges(flush(cache, NOW + 120_000))).toEqual([]);
   });
 
-  it("forgets orphan servers after the TTL (the client side then finds them in the database)", () => {
+  it("forgets orphan servers after the TTL; their client, arriving later, pairs at its own TTL through the database", () => {
     const cache = new EdgePairingCache({ ttlMs: 60_000 });
     const [client, server] = pair(1, "gateway", "orders");
     write(cache, [server]);
-    write(cache, [], NOW + 61_000);
+    expect(edges(flush(cache, NOW + 61_000))).toEqual([]);
     expect(cache.orphanCount).toBe(0);
-    const plan = computeRollups([client], cache, { nowMs: NOW + 62_000 });
-    expect(plan.childLookups.map((l) => l.spanId)).toEqual([client.spanId]);
-    expect(plan.traceIdsToLock()).toEqual([client.traceId]);
-    plan.abort();
+    expect(edges(write(cache, [client], NOW + 62_000))).toEqual([]);
+    expect(cache.pendingCount).toBe(1);
+    const plan = computeRollups([], cache, { nowMs: NOW + 122_000, takeExpired: true });
+    expect(plan.expiredClients.map((c) => c.spanId)).toEqual([client.spanId]);
+    plan.setDatabaseChildren(new Map([[client.traceId + client.spanId, "orders"]]));
+    expect(edges(plan.rows())).toEqual(["gateway->orders calls=1 errors=0"]);
+    plan.commit();
+    expect(cache.pendingCount + cache.orphanCount).toBe(0);
   });
 
   it("evicts the oldest pending clients past maxEntries as if expired", () => {
@@ -278,19 +291,18 @@ describe("computeRollups: virtual nodes", () => {
       [1, 2, 3].map((trace) => span({ trace, span: 1, service: "orders", kind: SPAN_KIND.CLIENT })),
     );
     expect(cache.pendingCount).toBe(3);
-    expect(edges(write(cache, [], NOW + 1))).toEqual(["orders->unknown (virtual) calls=1 errors=0"]);
+    expect(edges(flush(cache, NOW + 1))).toEqual(["orders->unknown (virtual) calls=1 errors=0"]);
     expect(cache.pendingCount).toBe(2);
   });
 });
 
-describe("computeRollups: a single ingest process (no database pairing)", () => {
+describe("computeRollups: two batches of ours in flight at once", () => {
   for (const serverCommitsFirst of [true, false]) {
     it(`pairs the halves of two batches in flight at once in memory, written once with the next batch (${serverCommitsFirst ? "server" : "client"} commits first)`, () => {
-      const cache = new EdgePairingCache({ pairsInDatabase: false, ttlMs: 60_000 });
+      const cache = new EdgePairingCache({ ttlMs: 60_000 });
       const [client, server] = pair(1, "gateway", "orders");
       const planC = computeRollups([client], cache, { nowMs: NOW });
       const planS = computeRollups([server], cache, { nowMs: NOW });
-      expect(planC.pairsInDatabase).toBe(false);
       expect(edges(planC.rows())).toEqual([]);
       expect(edges(planS.rows())).toEqual([]);
       for (const plan of serverCommitsFirst ? [planS, planC] : [planC, planS]) plan.commit();
@@ -300,69 +312,72 @@ describe("computeRollups: a single ingest process (no database pairing)", () => 
       expect(edges(failed.rows())).toEqual(["gateway->orders calls=1 errors=0"]);
       expect(failed.readyEdgeCount).toBe(1);
       failed.abort();
-      expect(edges(write(cache, [], NOW + 2000))).toEqual(["gateway->orders calls=1 errors=0"]);
-      expect(edges(write(cache, [], NOW + 200_000))).toEqual([]);
+      expect(edges(flush(cache, NOW + 2000))).toEqual(["gateway->orders calls=1 errors=0"]);
+      expect(edges(flush(cache, NOW + 200_000))).toEqual([]);
     });
   }
 
   it("turns an expired client into a virtual edge without asking the database", () => {
     const cache = new EdgePairingCache({ pairsInDatabase: false, ttlMs: 60_000 });
     write(cache, [span({ trace: 1, span: 1, service: "orders", kind: SPAN_KIND.CLIENT, peer: { serverAddress: "x" } })]);
-    expect(edges(write(cache, [], NOW + 60_000))).toEqual(["orders->x (virtual) calls=1 errors=0"]);
+    expect(edges(flush(cache, NOW + 60_000))).toEqual(["orders->x (virtual) calls=1 errors=0"]);
   });
 });
 
-describe("computeRollups: database results", () => {
+describe("computeRollups: expired clients and the database", () => {
   function planWith(cache: EdgePairingCache, spans: SpanSummary[], nowMs: number): RollupPlan {
     return computeRollups(spans, cache, { nowMs });
   }
 
-  it("pairs a server with a client parent found in the database; that client, committed by a concurrent batch of ours, never goes virtual", () => {
-    const cache = new EdgePairingCache();
-    const [client, server] = pair(1, "gateway", "orders");
-    // Batch C (the client) and batch S (the server) are in flight at once: C commits first,
-    // S's database lookup sees the client, and C's cache entry is stored only after that.
-    const planC = planWith(cache, [client], NOW);
-    const planS = planWith(cache, [server], NOW);
-    expect(planS.parentLookups).toHaveLength(1);
-    planS.setDatabasePairs({
-      parents: new Map([
-        [
-          client.traceId + client.spanId,
-          { serviceName: "gateway", call: { startUs: T0_US, durationNs: 7_000_000, isError: false } },
-        ],
-      ]),
-      children: new Map(),
-    });
-    const rows = planS.rows();
-    expect(edges(rows)).toEqual(["gateway->orders calls=1 errors=0"]);
-    expect(rows.edges[0].durationSumUs).toBe(7000);
-    planS.commit();
-    expect(cache.orphanCount).toBe(0);
-    planC.setDatabasePairs({ parents: new Map(), children: new Map() });
-    expect(edges(planC.rows())).toEqual([]);
-    planC.commit();
-    expect(cache.pendingCount).toBe(0);
-    expect(edges(write(cache, [], NOW + 120_000))).toEqual([]);
+  it("a span batch's plan never takes expired clients, so its transaction asks the database nothing", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000 });
+    write(cache, [span({ trace: 1, span: 1, service: "gateway", kind: SPAN_KIND.CLIENT })]);
+    const batch = planWith(cache, [span({ trace: 2, span: 5, service: "orders", kind: SPAN_KIND.SERVER })], NOW + 120_000);
+    expect(batch.expiredClients).toEqual([]);
+    batch.commit();
+    expect(cache.pendingCount).toBe(1);
   });
 
-  it("pairs a fresh client with a server child found in the database; an expired client with one is not counted again", () => {
+  it("an expired client whose child the database holds (another process wrote it) is a real edge, else virtual", () => {
     const cache = new EdgePairingCache({ ttlMs: 60_000 });
-    const [client] = pair(1, "gateway", "orders");
-    const children = new Map([[client.traceId + client.spanId, "orders"]]);
-    const fresh = planWith(cache, [client], NOW);
-    fresh.setDatabasePairs({ parents: new Map(), children });
-    expect(edges(fresh.rows())).toEqual(["gateway->orders calls=1 errors=0"]);
-    fresh.commit();
+    write(cache, [
+      span({
+        trace: 1,
+        span: 1,
+        service: "gateway",
+        kind: SPAN_KIND.CLIENT,
+        durationNs: 7_000_000,
+        peer: { serverAddress: "orders.local" },
+      }),
+      span({
+        trace: 2,
+        span: 1,
+        service: "gateway",
+        kind: SPAN_KIND.CLIENT,
+        peer: { serverAddress: "orders.local" },
+        isError: true,
+      }),
+    ]);
+    const plan = computeRollups([], cache, { nowMs: NOW + 60_000, takeExpired: true });
+    expect(plan.expiredClients).toHaveLength(2);
+    plan.setDatabaseChildren(new Map([[hex(1, 32) + hex(1, 16), "orders"]]));
+    const rows = plan.rows();
+    expect(edges(rows)).toEqual(["gateway->orders calls=1 errors=0", "gateway->orders.local (virtual) calls=1 errors=1"]);
+    expect(rows.edges[0].durationSumUs).toBe(7000);
+    plan.commit();
     expect(cache.pendingCount).toBe(0);
+    expect(edges(flush(cache, NOW + 200_000))).toEqual([]);
+  });
 
-    write(cache, [span({ trace: 2, span: 1, service: "gateway", kind: SPAN_KIND.CLIENT })]);
-    const expired = planWith(cache, [], NOW + 60_000);
-    expect(expired.childLookups.map((l) => l.isExpired)).toEqual([true]);
-    expired.setDatabasePairs({ parents: new Map(), children: new Map([[hex(2, 32) + hex(1, 16), "orders"]]) });
-    expect(edges(expired.rows())).toEqual([]);
-    expired.commit();
-    expect(cache.pendingCount).toBe(0);
+  it("gives expired clients back when the flush rolls back, and counts them once on the retry", () => {
+    const cache = new EdgePairingCache({ ttlMs: 60_000 });
+    write(cache, [span({ trace: 1, span: 1, service: "gateway", kind: SPAN_KIND.CLIENT, peer: { peerService: "fraud" } })]);
+    const failed = computeRollups([], cache, { nowMs: NOW + 60_000, takeExpired: true });
+    expect(failed.expiredClients).toHaveLength(1);
+    failed.abort();
+    expect(cache.pendingCount).toBe(1);
+    expect(edges(flush(cache, NOW + 61_000))).toEqual(["gateway->fraud (virtual) calls=1 errors=0"]);
+    expect(edges(flush(cache, NOW + 200_000))).toEqual([]);
   });
 
   it("lists the days its rows can fall in", () => {

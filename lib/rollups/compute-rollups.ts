@@ -1,26 +1,25 @@
 /**
  * Rollup rows of one batch: per-minute service stats for every span, and per-minute edge
  * stats from pairing each CLIENT/PRODUCER span with the SERVER/CONSUMER span whose parent it
- * is. Each edge is counted exactly once, by whoever sees the second half of the pair:
+ * is. Each edge is counted exactly once, with the client span's minute and latency:
  *
  * 1. in the batch;
- * 2. else in the process's EdgePairingCache (the other half came in an earlier batch);
- * 3. else in the database (pairFromDatabase, inside the span transaction, after the spans are
- *    written): the other half was written by another process, or by one of ours before its
- *    cache entry was stored. A per-trace advisory lock makes two transactions holding the two
- *    halves run their lookups one after the other, so the later one always sees the earlier.
- *    Halves still unpaired are stored in the cache on commit. With a single ingest process
- *    (EdgePairingCache pairsInDatabase: false) there are no lookups: the halves of two of our
- *    batches in flight at once meet in the cache when the second commits, and that edge is
- *    written with the next batch.
+ * 2. else in the process's EdgePairingCache: a server whose client is not there waits as an
+ *    "orphan", a client whose server is not there waits as "pending"; the later half takes
+ *    the earlier one when it is planned, or, for two of our batches written at once, when the
+ *    second commits (that edge is written with the next batch);
+ * 3. else in the database, once, when a pending client's TTL runs out (flushExpiredEdges, on
+ *    the writer's timer, one query for all of them, never in the span transaction): its
+ *    server child written by another process (or by us before a restart) makes a real edge;
+ *    with none it becomes an edge to a virtual node. Only the client side ever counts, so an
+ *    orphan server is simply forgotten at its TTL; no two processes can count one pair.
+ *    With EdgePairingCache pairsInDatabase: false (one ingest process) step 3 asks nothing.
  *
  * Virtual nodes (uninstrumented peers): a client span with db.system(.name) or
  * messaging.system is an edge to that system at once (a database never sends spans; for
- * messaging the consumer side is not paired again). Any other client waits up to the cache
- * TTL for its child; then, if the database holds no child either (one written later than the
- * client was counted by its writer), it becomes an edge to peer.service, server.address or
- * "unknown". A server half that arrives later than the TTL after its client was flushed is
- * counted again, as a real edge: the one case where an edge counts twice.
+ * messaging the consumer side is not paired again). Any other client without a child becomes
+ * an edge to peer.service, server.address or "unknown" after the TTL. A server half that
+ * arrives more than a TTL after its client is not counted (its client went virtual).
  *
  * Usage (the span writer), per batch, with one EdgePairingCache per process and database:
  *   before BEGIN:  plan = computeRollups(summaries, cache, { nowMs });
@@ -30,7 +29,7 @@
  *   last before COMMIT: await writeBatchRollups(client, plan);
  *   after COMMIT: plan.commit(); after a rollback: plan.abort() (exactly one of the two; a
  *   retry plans again).
- * flushExpiredEdges writes expired clients' virtual edges when no batch arrives.
+ * flushExpiredEdges (computeRollups([], cache, { takeExpired: true })) handles expired clients.
  */
 import { SPAN_KIND, STATUS_CODE } from "@/lib/otlp/model";
 import {
@@ -68,48 +67,45 @@ function fallbackVirtualCallee(span: SpanSummary): string {
   return span.peer?.peerService ?? span.peer?.serverAddress ?? UNKNOWN_PEER;
 }
 
-/** A server span whose client parent must be looked up in the database. */
-export type ParentLookup = { traceId: string; parentSpanId: string; serviceName: string; startUs: number };
+/** A server span whose client parent was in neither the batch nor the cache. */
+export type UnpairedServer = { traceId: string; parentSpanId: string; serviceName: string };
 
-/** A client span whose server child must be looked up in the database. */
-export type ChildLookup = PendingClient & { isExpired: boolean };
+/**
+ * What the database holds for the expired clients of a plan (lookUpExpiredChildren): pairing
+ * key → the service of a server span that is the client's child.
+ */
+export type DatabaseChildren = Map<string, string>;
 
-/** What pairFromDatabase found: client halves per pairing key, server services per pairing key. */
-export type DatabasePairs = {
-  /** Pairing key → the client span (a row of `spans`) that is the parent of a ParentLookup. */
-  parents: Map<string, { serviceName: string; call: CallMeasure }>;
-  /** Pairing key → the service of a server span that is a child of a ChildLookup. */
-  children: Map<string, string>;
+export type ComputeRollupsOptions = {
+  nowMs?: number;
+  /**
+   * Take the pending clients whose TTL ran out (flushExpiredEdges does; span batches do not,
+   * so their transaction never waits on a lookup). Default false.
+   */
+  takeExpired?: boolean;
 };
 
-function pendingOf(lookup: ChildLookup): PendingClient {
-  const { traceId, spanId, serviceName, call, virtualCallee, expiresAtMs } = lookup;
-  return { traceId, spanId, serviceName, call, virtualCallee, expiresAtMs };
-}
-
-export type ComputeRollupsOptions = { nowMs?: number };
-
 export class RollupPlan {
-  private databasePairs: DatabasePairs | undefined;
+  private databaseChildren: DatabaseChildren | undefined;
   private state: "open" | "committed" | "aborted" = "open";
 
   constructor(
     private readonly cache: EdgePairingCache,
     private readonly nowMs: number,
     private readonly accumulator: RollupAccumulator,
-    /** Server spans whose parent was not in the batch or the cache. */
-    readonly parentLookups: readonly ParentLookup[],
-    /** Fresh unpaired clients, and pending clients that expired. */
-    readonly childLookups: readonly ChildLookup[],
+    /** Servers whose client is not known yet; stored as orphans on commit. */
+    private readonly unpairedServers: readonly UnpairedServer[],
+    /** Clients whose server is not known yet; stored as pending on commit. */
+    private readonly unpairedClients: readonly PendingClient[],
+    /** Pending clients whose TTL ran out: a real edge if the database holds a child, else virtual. */
+    readonly expiredClients: readonly PendingClient[],
     /** Cache entries this plan took (paired from the batch); given back on abort. */
     private readonly takenPending: readonly PendingClient[],
     private readonly takenOrphans: readonly OrphanServer[],
     private readonly takenReadyEdges: readonly ReadyEdge[],
     /**
-     * Start (ms) of every UTC day a row of this plan can fall in: those of the batch, of the
-     * cached halves and of the clients looked up. ensureRollupPartitions takes it before
-     * BEGIN. (A client found in the database was written earlier, and its day's partitions
-     * were ensured then.)
+     * Start (ms) of every UTC day a row of this plan can fall in: those of the batch and of
+     * the cached halves. ensureRollupPartitions takes it before BEGIN.
      */
     readonly dayStartsMs: ReadonlySet<number>,
   ) {}
@@ -119,73 +115,46 @@ export class RollupPlan {
     return this.takenReadyEdges.length;
   }
 
-  /** Whether pairFromDatabase looks anything up (EdgePairingCache pairsInDatabase). */
+  /** Whether expired clients are looked up in the database (EdgePairingCache pairsInDatabase). */
   get pairsInDatabase(): boolean {
     return this.cache.pairsInDatabase;
   }
 
-  /** Trace ids that need the database, sorted (the advisory lock order). */
-  traceIdsToLock(): string[] {
-    const ids = new Set<string>();
-    for (const lookup of this.parentLookups) ids.add(lookup.traceId);
-    for (const lookup of this.childLookups) ids.add(lookup.traceId);
-    return [...ids].sort();
+  /** Records the server children the database holds for expired clients (lookUpExpiredChildren). */
+  setDatabaseChildren(children: DatabaseChildren): void {
+    this.databaseChildren = children;
   }
 
-  /** Records what the database lookups found (pairFromDatabase). */
-  setDatabasePairs(pairs: DatabasePairs): void {
-    this.databasePairs = pairs;
-  }
-
-  /** The rows to upsert: the batch and cache pairs, plus what the database lookups decided. */
+  /** The rows to upsert: the batch and cache pairs, plus the expired clients' edges. */
   rows(): RollupRows {
+    if (this.expiredClients.length === 0) return this.accumulator.rows();
     const accumulator = this.accumulator.clone();
-    const pairs = this.databasePairs;
-    for (const lookup of this.parentLookups) {
-      const parent = pairs?.parents.get(pairingKey(lookup.traceId, lookup.parentSpanId));
-      if (parent !== undefined) accumulator.addEdgeCall(parent.serviceName, lookup.serviceName, false, parent.call);
-    }
-    for (const lookup of this.childLookups) {
-      const childService = pairs?.children.get(pairingKey(lookup.traceId, lookup.spanId));
-      if (lookup.isExpired) {
-        // A child in the database was written after this client and counted by its writer.
-        if (childService === undefined) accumulator.addEdgeCall(lookup.serviceName, lookup.virtualCallee, true, lookup.call);
-      } else if (childService !== undefined) {
-        accumulator.addEdgeCall(lookup.serviceName, childService, false, lookup.call);
-      }
+    for (const client of this.expiredClients) {
+      const childService = this.databaseChildren?.get(pairingKey(client.traceId, client.spanId));
+      if (childService !== undefined) accumulator.addEdgeCall(client.serviceName, childService, false, client.call);
+      else accumulator.addEdgeCall(client.serviceName, client.virtualCallee, true, client.call);
     }
     return accumulator.rows();
   }
 
-  /** After COMMIT: store the halves still waiting, forget those paired through the database. */
+  /**
+   * After COMMIT: store the halves still waiting. A half that a concurrent batch of ours
+   * stored meanwhile is matched here; the edge is written with the next batch.
+   */
   commit(): void {
     this.finish("committed");
-    const pairs = this.databasePairs;
-    // Without database pairing, a half that a concurrent batch of ours stored meanwhile is
-    // matched here; the edge is written with the next batch.
     const ready: ReadyEdge[] = [];
-    const inMemory = !this.cache.pairsInDatabase;
-    for (const lookup of this.parentLookups) {
-      const key = pairingKey(lookup.traceId, lookup.parentSpanId);
-      const pending = inMemory ? this.cache.takePending(lookup.traceId, lookup.parentSpanId) : undefined;
+    const expiresAtMs = this.nowMs + this.cache.ttlMs;
+    for (const server of this.unpairedServers) {
+      const pending = this.cache.takePending(server.traceId, server.parentSpanId);
       if (pending !== undefined)
-        ready.push({ callerService: pending.serviceName, callee: lookup.serviceName, call: pending.call });
-      else if (pairs?.parents.has(key)) this.cache.markPaired(lookup.traceId, lookup.parentSpanId, this.nowMs);
-      else
-        this.cache.putOrphan({
-          traceId: lookup.traceId,
-          parentSpanId: lookup.parentSpanId,
-          serviceName: lookup.serviceName,
-          expiresAtMs: this.nowMs + this.cache.ttlMs,
-        });
+        ready.push({ callerService: pending.serviceName, callee: server.serviceName, call: pending.call });
+      else this.cache.putOrphan({ ...server, expiresAtMs });
     }
-    for (const lookup of this.childLookups) {
-      if (lookup.isExpired) continue;
-      const key = pairingKey(lookup.traceId, lookup.spanId);
-      const orphan = inMemory ? this.cache.takeOrphan(lookup.traceId, lookup.spanId) : undefined;
-      if (orphan !== undefined) ready.push({ callerService: lookup.serviceName, callee: orphan.serviceName, call: lookup.call });
-      else if (pairs?.children.has(key)) this.cache.markPaired(lookup.traceId, lookup.spanId, this.nowMs);
-      else this.cache.putPending(pendingOf(lookup));
+    for (const client of this.unpairedClients) {
+      const orphan = this.cache.orphanCount === 0 ? undefined : this.cache.takeOrphan(client.traceId, client.spanId);
+      if (orphan !== undefined) ready.push({ callerService: client.serviceName, callee: orphan.serviceName, call: client.call });
+      else this.cache.putPending(client);
     }
     this.cache.putReadyEdges(ready);
   }
@@ -196,10 +165,7 @@ export class RollupPlan {
     for (const entry of this.takenPending) this.cache.putPending(entry);
     for (const entry of this.takenOrphans) this.cache.putOrphan(entry);
     this.cache.putReadyEdges(this.takenReadyEdges);
-    for (const lookup of this.childLookups) {
-      if (!lookup.isExpired) continue;
-      this.cache.putPending(pendingOf(lookup));
-    }
+    for (const entry of this.expiredClients) this.cache.putPending(entry);
   }
 
   private finish(state: "committed" | "aborted"): void {
@@ -210,8 +176,8 @@ export class RollupPlan {
 
 /**
  * Plans the rollups of one batch of NEW spans (duplicates must be left out by the caller).
- * Takes the cache entries it pairs and the pending clients that expired; the caller must end
- * the plan with commit() or abort().
+ * Takes the cache entries it pairs (and, with takeExpired, the pending clients that expired);
+ * the caller must end the plan with commit() or abort().
  */
 export function computeRollups(
   spans: readonly SpanSummary[],
@@ -253,10 +219,10 @@ export function computeRollups(
   const pairedClients = new Set<SpanSummary>();
   const takenPending: PendingClient[] = [];
   const takenOrphans: OrphanServer[] = [];
-  const parentLookups: ParentLookup[] = [];
-  const childLookups: ChildLookup[] = [];
+  const unpairedServers: UnpairedServer[] = [];
+  const unpairedClients: PendingClient[] = [];
 
-  // Servers: their client parent in the batch, else in the cache, else the database.
+  // Servers: their client parent in the batch, else in the cache, else they wait.
   for (const span of unique) {
     if (!isServerKind(span.kind) || span.parentSpanId === undefined) continue;
     // The producer side of a messaging span was an edge to the messaging system already.
@@ -268,22 +234,17 @@ export function computeRollups(
       accumulator.addEdgeCall(parent.serviceName, span.serviceName, false, callOf(parent));
       continue;
     }
-    const pending = cache.takePending(span.traceId, span.parentSpanId);
+    const pending = cache.pendingCount === 0 ? undefined : cache.takePending(span.traceId, span.parentSpanId);
     if (pending !== undefined) {
       takenPending.push(pending);
       accumulator.addEdgeCall(pending.serviceName, span.serviceName, false, pending.call);
       addDay(pending.call.startUs);
       continue;
     }
-    parentLookups.push({
-      traceId: span.traceId,
-      parentSpanId: span.parentSpanId,
-      serviceName: span.serviceName,
-      startUs: span.startUs,
-    });
+    unpairedServers.push({ traceId: span.traceId, parentSpanId: span.parentSpanId, serviceName: span.serviceName });
   }
 
-  // Clients not paired above: virtual at once, else a server child in the cache, else the database.
+  // Clients not paired above: virtual at once, else a server child in the cache, else they wait.
   for (const span of unique) {
     if (!isClientKind(span.kind) || pairedClients.has(span)) continue;
     const virtualCallee = immediateVirtualCallee(span);
@@ -297,14 +258,13 @@ export function computeRollups(
       accumulator.addEdgeCall(span.serviceName, orphan.serviceName, false, callOf(span));
       continue;
     }
-    childLookups.push({
+    unpairedClients.push({
       traceId: span.traceId,
       spanId: span.spanId,
       serviceName: span.serviceName,
       call: callOf(span),
       virtualCallee: fallbackVirtualCallee(span),
       expiresAtMs: nowMs + cache.ttlMs,
-      isExpired: false,
     });
   }
 
@@ -315,18 +275,17 @@ export function computeRollups(
     addDay(edge.call.startUs);
   }
 
-  // Clients that waited their TTL: virtual, unless the database holds a child.
-  for (const entry of cache.takeExpiredPending(nowMs)) {
-    childLookups.push({ ...entry, isExpired: true });
-    addDay(entry.call.startUs);
-  }
+  // Clients that waited their TTL (the flush only).
+  const expiredClients = options.takeExpired === true ? cache.takeExpiredPending(nowMs) : [];
+  for (const entry of expiredClients) addDay(entry.call.startUs);
 
   return new RollupPlan(
     cache,
     nowMs,
     accumulator,
-    parentLookups,
-    childLookups,
+    unpairedServers,
+    unpairedClients,
+    expiredClients,
     takenPending,
     takenOrphans,
     takenReadyEdges,

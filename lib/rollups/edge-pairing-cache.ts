@@ -3,8 +3,9 @@
  * spans still waiting for their SERVER/CONSUMER child ("pending clients"), and SERVER/CONSUMER
  * spans whose parent has not been seen ("orphan servers"), both keyed by trace id + the
  * client's span id. Entries live `ttlMs` (default 60 s, from when they were stored); a pending
- * client that expires becomes an edge to a virtual node (compute-rollups), an orphan that
- * expires is forgotten (if its client ever arrives, the client side finds it in the database).
+ * client that expires becomes an edge to its server child if the database holds one, else to
+ * a virtual node (compute-rollups); an orphan that expires is forgotten (its client's side,
+ * here or in another process, counts the edge).
  *
  * Changes are transactional with the span transaction: computeRollups *takes* the entries it
  * pairs (so two concurrent batches cannot pair the same one), and the plan either commits its
@@ -42,12 +43,10 @@ export type ReadyEdge = { callerService: string; callee: string; call: CallMeasu
 
 export type EdgePairingCacheOptions = {
   /**
-   * Whether halves may reach another process (several ingest processes, or an OTel Collector
-   * spreading spans): then pairs are also looked up in the database (pairFromDatabase), at a
-   * cost of one indexed lookup per span that finds no other half in the batch or the cache.
-   * false, for a single ingest process: no database lookups at all; the halves of two of our
-   * batches written at once are paired in memory when the second commits, and written with
-   * the next batch. Default true.
+   * Whether a client still unpaired at its TTL looks for its server child in the database
+   * (lookUpExpiredChildren, one query per flush for all of them): the child may have been
+   * written by another ingest process, or by this one before a restart. false: such a client
+   * becomes a virtual edge without asking. Default true.
    */
   pairsInDatabase?: boolean;
   /** How long an unpaired span waits for its other half (ms). Default 60 000. */
@@ -108,13 +107,6 @@ export class EdgePairingCache {
   private readonly maxEntries: number;
   private readonly pending = new SpanIdMap<PendingClient>();
   private readonly orphans = new SpanIdMap<OrphanServer>();
-  /**
-   * Keys paired through the database while this process may still be about to store their
-   * other half (a concurrent batch of ours that committed it first): that half must not be
-   * stored, or it would be counted again at expiry.
-   */
-  private readonly pairedElsewhere = new Map<string, number>();
-
   private readyEdges: ReadyEdge[] = [];
   readonly pairsInDatabase: boolean;
 
@@ -159,32 +151,15 @@ export class EdgePairingCache {
   takeExpiredPending(nowMs: number): PendingClient[] {
     const expired = this.pending.takeExpired(nowMs, this.maxEntries);
     this.orphans.takeExpired(nowMs, this.maxEntries);
-    for (const [key, expiresAtMs] of this.pairedElsewhere) {
-      if (expiresAtMs > nowMs) break;
-      this.pairedElsewhere.delete(key);
-    }
     return expired;
   }
 
-  /** Stores (or gives back) a pending client, unless its pair was counted elsewhere meanwhile. */
+  /** Stores (or gives back) a pending client. */
   putPending(entry: PendingClient): void {
-    if (this.pairedElsewhere.size > 0 && this.pairedElsewhere.delete(pairingKey(entry.traceId, entry.spanId))) return;
     this.pending.put(entry.spanId, entry);
   }
 
   putOrphan(entry: OrphanServer): void {
-    if (this.pairedElsewhere.size > 0 && this.pairedElsewhere.delete(pairingKey(entry.traceId, entry.parentSpanId))) return;
     this.orphans.put(entry.parentSpanId, entry);
-  }
-
-  /** A pair was counted from the database: forget either half held here, now or when stored later. */
-  markPaired(traceId: string, clientSpanId: string, nowMs: number): void {
-    if (this.takePending(traceId, clientSpanId) !== undefined || this.takeOrphan(traceId, clientSpanId) !== undefined) return;
-    const key = pairingKey(traceId, clientSpanId);
-    this.pairedElsewhere.delete(key);
-    this.pairedElsewhere.set(key, nowMs + this.ttlMs);
-    if (this.pairedElsewhere.size > this.maxEntries) {
-      this.pairedElsewhere.delete(this.pairedElsewhere.keys().next().value!);
-    }
   }
 }

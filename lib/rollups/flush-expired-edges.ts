@@ -1,9 +1,10 @@
 /**
- * Writes the virtual edges of pending clients whose TTL ran out (and pairs completed in memory
- * at a commit, see EdgePairingCache pairsInDatabase), in a transaction of its own. Each span
- * batch does this too (computeRollups takes those entries), so this only
- * matters when no batch arrives for a while: call it from a timer (e.g. every 10 s, with the
- * partition maintenance) so a quiet system's virtual edges still appear about one TTL late.
+ * Writes the edges of pending clients whose TTL ran out, in a transaction of its own: to the
+ * server child the database holds (written by another process), else to a virtual node; and
+ * pairs completed in memory at a commit that no batch has written yet. Span batches never
+ * take expired clients, so their transactions never wait on that lookup: the span writer
+ * calls this from a timer (every 10 s), and an expired client's edge appears at most about
+ * TTL + 10 s after its span.
  */
 import type pg from "pg";
 import { computeRollups } from "@/lib/rollups/compute-rollups";
@@ -23,8 +24,8 @@ export async function flushExpiredEdges(
   cache: EdgePairingCache,
   options: FlushExpiredEdgesOptions = {},
 ): Promise<number> {
-  const plan = computeRollups([], cache, { nowMs: options.nowMs });
-  const handled = plan.childLookups.length + plan.readyEdgeCount;
+  const plan = computeRollups([], cache, { nowMs: options.nowMs, takeExpired: true });
+  const handled = plan.expiredClients.length + plan.readyEdgeCount;
   if (handled === 0) {
     plan.commit();
     return 0;

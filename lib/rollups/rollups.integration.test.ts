@@ -228,22 +228,27 @@ describe("writeRollups", () => {
 });
 
 describe("edge pairing through the database", () => {
-  it("pairs halves written by two processes (two caches), in both orders, exactly once", async () => {
+  const flush = (cache: EdgePairingCache, nowMs: number) => flushExpiredEdges(db.pool, cache, { nowMs });
+
+  it("pairs halves written by two processes (two caches), in both orders, exactly once, when the client's TTL runs out", async () => {
     const a = new EdgePairingCache({ ttlMs: 60_000 });
     const b = new EdgePairingCache({ ttlMs: 60_000 });
-    // Client first (process A), server later (process B): B finds the client.
+    // Client first (process A), server later (process B).
     const [c1, s1] = clientAndServer("p-gateway", "p-orders");
     await ingest(a, [c1]);
     await ingest(b, [s1]);
-    expect(await edgeCalls("p-gateway")).toEqual({ "p-orders": 1 });
-    // Server first (B), client later (A): A finds the server.
+    // Server first (B), client later (A).
     const [c2, s2] = clientAndServer("p-gateway", "p-orders");
     await ingest(b, [s2]);
     await ingest(a, [c2]);
+    // Nothing is counted yet, and the span transactions asked the database nothing.
+    expect(await edgeCalls("p-gateway")).toEqual({});
+    expect(a.pendingCount).toBe(2);
+    // B's orphan servers are forgotten; A's expired clients find their children in the database.
+    expect(await flush(b, T0_MS + 200_000)).toBe(0);
+    expect(await flush(a, T0_MS + 200_000)).toBe(2);
     expect(await edgeCalls("p-gateway")).toEqual({ "p-orders": 2 });
-    // After the TTL nothing turns virtual: A's pending client 1 has a child in the database.
-    await ingest(a, [], T0_MS + 200_000);
-    await ingest(b, [], T0_MS + 200_000);
+    expect(await flush(a, T0_MS + 400_000)).toBe(0);
     expect(await edgeCalls("p-gateway")).toEqual({ "p-orders": 2 });
     expect(a.pendingCount + b.pendingCount + a.orphanCount + b.orphanCount).toBe(0);
   });
@@ -253,19 +258,17 @@ describe("edge pairing through the database", () => {
       const a = new EdgePairingCache({ ttlMs: 60_000 });
       const b = new EdgePairingCache({ ttlMs: 60_000 });
       const [client, server] = clientAndServer("o-gateway", "o-orders");
-      // Both halves are written and uncommitted; the first to look up holds the trace lock.
+      // Both halves are written and uncommitted at once.
       const first = await beginBatch(clientFirst ? a : b, [clientFirst ? client : server], T0_MS + 10_000);
       const second = await beginBatch(clientFirst ? b : a, [clientFirst ? server : client], T0_MS + 10_000);
-      const firstDone = finishBatch(first);
-      const secondDone = finishBatch(second);
-      await Promise.all([firstDone, secondDone]);
-      await ingest(a, [], T0_MS + 200_000);
-      await ingest(b, [], T0_MS + 200_000);
+      await Promise.all([finishBatch(first), finishBatch(second)]);
+      await flush(a, T0_MS + 200_000);
+      await flush(b, T0_MS + 200_000);
     }
     expect(await edgeCalls("o-gateway")).toEqual({ "o-orders": 2 });
   });
 
-  it("with a single ingest process (no database pairing), overlapping batches pair in memory, once", async () => {
+  it("overlapping batches of one process pair in memory, once, without the database", async () => {
     const cache = new EdgePairingCache({ ttlMs: 60_000, pairsInDatabase: false });
     for (const clientFirst of [true, false]) {
       const [client, server] = clientAndServer("m-gateway", "m-orders");
@@ -275,8 +278,8 @@ describe("edge pairing through the database", () => {
     }
     // The first pair was written with the next batch (the second round's), the second waits.
     expect(await edgeCalls("m-gateway")).toEqual({ "m-orders": 1 });
-    expect(await flushExpiredEdges(db.pool, cache, { nowMs: T0_MS + 11_000 })).toBe(1);
-    await ingest(cache, [], T0_MS + 200_000);
+    expect(await flush(cache, T0_MS + 11_000)).toBe(1);
+    expect(await flush(cache, T0_MS + 200_000)).toBe(0);
     expect(await edgeCalls("m-gateway")).toEqual({ "m-orders": 2 });
   });
 
@@ -291,7 +294,9 @@ describe("edge pairing through the database", () => {
     await ingest(a, [client, db1]);
     expect(await edgeCalls("v-orders")).toEqual({ "postgresql (virtual)": 1 });
     await ingest(a, [], T0_MS + 200_000);
-    await ingest(a, [], T0_MS + 400_000);
+    expect(await edgeCalls("v-orders")).toEqual({ "postgresql (virtual)": 1 });
+    expect(await flush(a, T0_MS + 200_000)).toBe(1);
+    expect(await flush(a, T0_MS + 400_000)).toBe(0);
     expect(await edgeCalls("v-orders")).toEqual({ "fraud.example (virtual)": 1, "postgresql (virtual)": 1 });
   });
 });
