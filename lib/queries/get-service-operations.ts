@@ -1,0 +1,113 @@
+/**
+ * A service's operations (span name + span kind) over a window, from service_minute_stats:
+ * calls, errors, rate, error percentage and p50/p95/p99 each, all computed in PostgreSQL.
+ * Every span kind is included (the table says which), so a client-only service still lists
+ * what it does. Only the busiest `limit` operations get their histograms merged: a service
+ * that puts ids into span names can have thousands, and the table shows the top ones.
+ */
+import type pg from "pg";
+import { getPool } from "@/lib/db/pool";
+import type { SpanKind } from "@/lib/otlp/model";
+import { type QuantileBucketColumns, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
+import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
+
+export const DEFAULT_OPERATIONS_LIMIT = 200;
+
+export type GetServiceOperationsInput = {
+  service: string;
+  fromMs: number;
+  toMs: number;
+  limit?: number;
+};
+
+export type ServiceOperation = {
+  operation: string;
+  spanKind: SpanKind;
+  calls: number;
+  errors: number;
+  /** Calls per second over the window. */
+  ratePerS: number;
+  /** 100 × errors / calls. */
+  errorPct: number;
+  /** µs. */
+  p50Us: number;
+  p95Us: number;
+  p99Us: number;
+};
+
+export type ServiceOperations = {
+  service: string;
+  fromMs: number;
+  toMs: number;
+  /** Busiest first (then by name and kind). */
+  operations: ServiceOperation[];
+  /** Operations with calls in the window, of which `operations` is the top `limit`. */
+  totalOperations: number;
+};
+
+type OperationRow = QuantileBucketColumns & {
+  operation: string;
+  span_kind: SpanKind;
+  calls: string;
+  errors: string;
+  rate_per_s: number;
+  error_pct: number;
+  total_operations: string;
+};
+
+// $1 service, $2/$3 whole minutes, $4 rate divisor ms, $5 limit.
+const OPERATIONS_SQL = `
+  WITH window_rows AS (
+    SELECT operation, span_kind, calls, errors, bucket_ids, bucket_counts
+      FROM service_minute_stats
+     WHERE service_name = $1 AND minute >= $2 AND minute < $3
+  ), totals AS (
+    SELECT operation, span_kind, sum(calls) AS calls, sum(errors) AS errors, count(*) OVER () AS total_operations
+      FROM window_rows
+     GROUP BY operation, span_kind
+    HAVING sum(calls) > 0
+     ORDER BY sum(calls) DESC, operation COLLATE "C", span_kind
+     LIMIT $5
+  ), merged AS (
+    SELECT operation, span_kind, b, sum(c)::int8 AS c
+      FROM (SELECT w.operation, w.span_kind, unnest(w.bucket_ids) AS b, unnest(w.bucket_counts) AS c
+              FROM window_rows w JOIN totals t USING (operation, span_kind)) AS e
+     GROUP BY operation, span_kind, b
+  ), quantiles AS (
+    ${quantileBucketsSql("operation, span_kind")}
+  )
+  SELECT t.operation, t.span_kind, t.calls, t.errors, t.total_operations,
+         (t.calls * 1000.0 / $4::int8)::float8 AS rate_per_s,
+         (100.0 * t.errors / t.calls)::float8 AS error_pct,
+         q.b50, q.b95, q.b99
+    FROM totals t JOIN quantiles q USING (operation, span_kind)
+   ORDER BY t.calls DESC, t.operation COLLATE "C", t.span_kind`;
+
+export async function getServiceOperations(
+  input: GetServiceOperationsInput,
+  pool: pg.Pool = getPool(),
+): Promise<ServiceOperations> {
+  const window = toServiceWindow(input.fromMs, input.toMs);
+  const { rows } = await pool.query<OperationRow>(OPERATIONS_SQL, [
+    input.service,
+    new Date(window.fromMinuteMs).toISOString(),
+    new Date(window.toMinuteMs).toISOString(),
+    windowRateDivisorMs(window),
+    input.limit ?? DEFAULT_OPERATIONS_LIMIT,
+  ]);
+  return {
+    service: input.service,
+    fromMs: window.fromMinuteMs,
+    toMs: window.toMs,
+    operations: rows.map((row) => ({
+      operation: row.operation,
+      spanKind: row.span_kind,
+      calls: Number(row.calls),
+      errors: Number(row.errors),
+      ratePerS: row.rate_per_s,
+      errorPct: row.error_pct,
+      ...quantilesFromBuckets(row),
+    })),
+    totalOperations: rows.length === 0 ? 0 : Number(rows[0].total_operations),
+  };
+}
