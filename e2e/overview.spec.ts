@@ -3,9 +3,12 @@ import { mkdirSync } from "node:fs";
 import { newSpanId, newTraceId, postTraces, SPAN_KIND, span, storefrontCheckoutTrace } from "./otlp";
 
 /**
- * The Overview journey on a fresh database: the setup guide while nothing has arrived, the
- * services appearing live after a real OTLP/JSON trace, and pausing the refresh. The tests
- * build on each other's data, so they run in order and stop at the first failure.
+ * The Overview journey on a fresh database: the setup guide while no span has arrived, the
+ * services appearing live with rates and latency (from the rollups the span writer keeps)
+ * after a real OTLP/JSON trace, the time range and sort in the URL, a service that only sends
+ * heartbeats, breakers on both sides, keyboard access, and pausing the refresh. The tests
+ * build on each other's data, so they run in order and stop at the first failure. (Specs
+ * that run earlier may have registered instances: rows are looked up by name, never counted.)
  */
 
 const webUrl = process.env.BREAKWATER_E2E_WEB_URL ?? "http://127.0.0.1:3100";
@@ -63,41 +66,129 @@ test("with no data, the Overview explains where to send spans", async ({ page, c
   await screenshotAtViewports(page, "overview-empty");
 });
 
-test("services appear with their span counts as soon as a trace arrives, without a reload", async ({ page }) => {
+test("services appear with their rates and latency as soon as a trace arrives, without a reload", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "No spans received yet" })).toBeVisible();
   // A marker on window survives anything but a reload. (framenavigated is no use here: Next.js
   // calls history.replaceState when it hydrates, which a busy machine delays past this point.)
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
-  // A real trace through the web port's OTLP endpoint: storefront calls checkout.
+  // A real trace through the web port's OTLP endpoint: storefront (GET /cart, 40 ms) calls
+  // checkout (POST /checkout, 25 ms).
   await postTraces(webUrl, storefrontCheckoutTrace());
 
   await expect(serviceRow(page, "storefront")).toBeVisible();
   await expect(serviceRow(page, "checkout")).toBeVisible();
-  await expect(page.getByTestId("service-row")).toHaveCount(2);
-  await expect(serviceRow(page, "storefront").getByRole("cell").first()).toHaveText("2");
-  await expect(serviceRow(page, "checkout").getByRole("cell").first()).toHaveText("3");
-  await expect(serviceRow(page, "checkout").getByRole("cell").nth(1)).toHaveText(/^(just now|\d+ s ago)$/);
+  await expect(page.getByRole("heading", { name: "No spans received yet" })).toBeHidden();
+  const checkout = serviceRow(page, "checkout");
+  // One SERVER span each; the latency comes from the rollup histogram (within 2 %).
+  await expect(checkout.getByTestId("cell-p50")).toHaveText(/^2[45](\.\d)?\s*ms$/);
+  await expect(serviceRow(page, "storefront").getByTestId("cell-p99")).toHaveText(/^(39|40)(\.\d)?\s*ms$/);
+  await expect(checkout.getByTestId("cell-errors")).toHaveText(/^0\s*%$/);
+  await expect(checkout.getByTestId("cell-rate")).toHaveAttribute("title", "1 request in the window");
+  await expect(checkout.getByTestId("request-rate-sparkline")).toBeVisible();
   expect(await page.evaluate(() => (window as Window & { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
-  // The stat tiles agree with the table.
-  await expect(page.getByRole("definition").filter({ hasText: /^5$/ })).toBeVisible();
+  // The stat tiles agree with what was sent.
+  await expect(page.getByTestId("stat-spans").getByRole("definition").first()).toHaveText("5");
 
-  // Sorting by span count puts checkout first, and the choice lands in the URL.
-  await page.getByRole("button", { name: "Spans" }).click();
-  await expect(page).toHaveURL(/[?&]sort=spans/);
+  // The time range lives in the URL: over the last 5 minutes one request is about 1/300 req/s.
+  await page.getByRole("combobox", { name: "Time range" }).selectOption("5m");
+  await expect(page).toHaveURL(/[?&]range=5m/);
+  await expect(checkout.getByTestId("cell-rate")).toHaveText(/^0\.00(2[89]|3[0-3])\s*req\/s$/);
+  await expect(checkout.getByRole("link", { name: "checkout", exact: true })).toHaveAttribute(
+    "href",
+    "/services/checkout?range=5m",
+  );
+
+  // Sorting by p95 puts the slower storefront first, and the choice lands in the URL.
+  await page.getByRole("button", { name: "p95" }).click();
+  await expect(page).toHaveURL(/[?&]sort=p95/);
+  await expect(page.getByTestId("service-row").first()).toContainText("storefront");
+  await expect(page.getByRole("columnheader", { name: "p95" })).toHaveAttribute("aria-sort", "descending");
+  await page.getByRole("button", { name: "p95" }).click();
   await expect(page.getByTestId("service-row").first()).toContainText("checkout");
-  await expect(page.getByRole("columnheader", { name: "Spans" })).toHaveAttribute("aria-sort", "descending");
+  await expect(page.getByRole("columnheader", { name: "p95" })).toHaveAttribute("aria-sort", "ascending");
 
   await page.getByRole("button", { name: "Service" }).click();
-  await expect(page.getByTestId("service-row").first()).toContainText("checkout");
+  await expect(page.getByTestId("service-row").first()).not.toContainText("storefront");
   await screenshotAtViewports(page, "overview-populated");
+});
+
+test("a service that only sends heartbeats is listed with its instances, breakers show on both sides", async ({ page }) => {
+  const beat = (body: Record<string, unknown>) =>
+    fetch(`${webUrl}/api/v1/heartbeats`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        version: "v1",
+        address: "http://127.0.0.1:9",
+        status: "healthy",
+        sentAt: new Date().toISOString(),
+        sequence: Date.now(),
+        ttlMs: 300_000,
+        ...body,
+      }),
+    }).then(async (response) => expect(response.status, await response.text()).toBe(200));
+  await beat({ service: "ledger", instanceId: "ledger-1" });
+  await beat({ service: "ledger", instanceId: "ledger-2", status: "degraded" });
+  await beat({
+    service: "checkout",
+    instanceId: "checkout-1",
+    breakers: [
+      {
+        targetService: "ledger",
+        targetInstanceId: "ledger-2",
+        state: "open",
+        stateSince: new Date(Date.now() - 30_000).toISOString(),
+        calls: 10,
+        failedCalls: 8,
+        slowCalls: 0,
+        failureRate: 80,
+        slowCallRate: 0,
+        notPermittedCalls: 4,
+        config: {
+          failureRateThreshold: 50,
+          slowCallDurationMs: 1_000,
+          slowCallRateThreshold: 100,
+          windowMs: 10_000,
+          minimumCalls: 5,
+          openWaitMs: 30_000,
+          halfOpenCalls: 3,
+        },
+        transitions: [],
+      },
+    ],
+  });
+
+  await page.goto("/");
+  const ledger = serviceRow(page, "ledger");
+  await expect(ledger).toContainText("heartbeats only");
+  await expect(ledger.getByTestId("cell-rate")).toHaveText(/^—/);
+  await expect(ledger.getByTestId("cell-instances")).toContainText(/1\s*\/2\s*healthy/);
+  await expect(ledger.getByTestId("breakers-cell")).toContainText("1 open");
+  await expect(ledger.getByTestId("breakers-cell")).toContainText("← checkout");
+  const checkout = serviceRow(page, "checkout");
+  await expect(checkout.getByTestId("breakers-cell")).toContainText("→ ledger");
+  await expect(checkout.getByTestId("cell-instances")).toContainText(/1\s*\/1\s*healthy/);
+  await expect(checkout.getByTestId("breakers-cell")).toHaveAttribute("href", "/breakers?service=checkout");
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/overview-heartbeats-breakers-1280x800.png`, fullPage: true });
+
+  // Keyboard: Tab reaches the service link, Enter opens the service's page.
+  const link = checkout.getByRole("link", { name: "checkout", exact: true });
+  await link.focus();
+  await expect(link).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/services\/checkout$/);
 });
 
 test("pausing live refresh is kept in the URL and really stops polling", async ({ page }) => {
   await page.goto("/");
-  await expect(serviceRow(page, "checkout").getByRole("cell").first()).toHaveText("3");
+  const spans = page.getByTestId("stat-spans").getByRole("definition").first();
+  await expect(spans).toHaveText("5");
 
   await page.getByRole("button", { name: "Pause live refresh" }).click();
   await expect(page).toHaveURL(/[?&]refresh=off/);
@@ -116,12 +207,14 @@ test("pausing live refresh is kept in the URL and really stops polling", async (
   ]);
   // …stay invisible while paused: three polling intervals pass without a change.
   await page.waitForTimeout(6_000);
-  await expect(serviceRow(page, "checkout").getByRole("cell").first()).toHaveText("3");
+  await expect(spans).toHaveText("5");
+  await expect(serviceRow(page, "checkout").getByTestId("cell-rate")).toHaveAttribute("title", "1 request in the window");
 
   // A reload keeps the paused state, because it lives in the URL.
   await page.reload();
   await expect(page.getByTestId("refresh-status")).toContainText("Paused");
-  await expect(serviceRow(page, "checkout").getByRole("cell").first()).toHaveText("5");
+  await expect(spans).toHaveText("7");
+  await expect(serviceRow(page, "checkout").getByTestId("cell-rate")).toHaveAttribute("title", "2 requests in the window");
 
   // The paused state follows the user around the app.
   await expect(page.getByRole("link", { name: "Traces" })).toHaveAttribute("href", "/traces?refresh=off");
@@ -132,7 +225,8 @@ test("pausing live refresh is kept in the URL and really stops polling", async (
   await postTraces(webUrl, [
     { service: "storefront", spans: [span({ traceId: newTraceId(), name: "GET /", kind: SPAN_KIND.server })] },
   ]);
-  await expect(serviceRow(page, "storefront").getByRole("cell").first()).toHaveText("3");
+  await expect(spans).toHaveText("8");
+  await expect(serviceRow(page, "storefront").getByTestId("cell-rate")).toHaveAttribute("title", "2 requests in the window");
 });
 
 test("a failed refresh keeps the last data on screen, says why, and Retry recovers", async ({ page }) => {
@@ -142,7 +236,7 @@ test("a failed refresh keeps the last data on screen, says why, and Retry recove
   // The API answers as it does when PostgreSQL is down (the real outage is covered by the
   // route's unit tests; here the page's handling of that answer is under test).
   const detail = "The database is not reachable right now. (request e2e)";
-  await page.route("**/api/v1/services", (route) =>
+  await page.route("**/api/v1/overview**", (route) =>
     route.fulfill({
       status: 503,
       contentType: "application/problem+json",
@@ -153,7 +247,7 @@ test("a failed refresh keeps the last data on screen, says why, and Retry recove
   await expect(banner).toContainText(detail);
   await expect(serviceRow(page, "checkout")).toBeVisible();
 
-  await page.unroute("**/api/v1/services");
+  await page.unroute("**/api/v1/overview**");
   await banner.getByRole("button", { name: "Retry" }).click();
   await expect(banner).toBeHidden();
   await expect(serviceRow(page, "checkout")).toBeVisible();

@@ -3,40 +3,61 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { Suspense } from "react";
 import { OverviewSkeleton } from "@/components/overview/overview-skeleton";
+import { TimeRangeSelect, TimeRangeSelectPlaceholder } from "@/components/shell/time-range-select";
 import { PageHeader } from "@/components/ui/page-header";
-import { listServices } from "@/lib/queries/list-services";
+import { getOverview } from "@/lib/queries/get-overview";
 import { getQueryClient } from "@/lib/query-client/get-query-client";
+import { overviewQueryOptions } from "@/lib/query-client/overview-query";
 import { serverInfoQueryOptions } from "@/lib/query-client/server-info-query";
-import { servicesQueryOptions } from "@/lib/query-client/services-query";
 import { getServerInfo } from "@/lib/ui/get-server-info";
+import { parseTimeRange, resolveTimeRange, type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { OverviewClient } from "./client";
+import { toSearchParams } from "./search-params";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default function OverviewPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <>
       <PageHeader
         title="Overview"
-        description="Every service that has sent spans to Breakwater, with its volume and when it was last heard from."
+        description="Every service that sends spans or heartbeats: request rate, errors and latency over the time range, instance health and circuit breakers."
+        actions={
+          <Suspense fallback={<TimeRangeSelectPlaceholder />}>
+            <TimeRangeSelect />
+          </Suspense>
+        }
       />
       <Suspense fallback={<OverviewSkeleton />}>
-        <OverviewData />
+        <OverviewData searchParams={searchParams} />
       </Suspense>
     </>
   );
 }
 
+/** The overview of a range resolved against the current time (presets end now). */
+function getOverviewNow(range: TimeRange) {
+  const nowMs = Date.now();
+  return getOverview({ ...resolveTimeRange(range, nowMs), nowMs });
+}
+
 /**
  * Prefetches straight from the database (same query keys as the client hooks, so the
- * browser starts with data and only polls afterwards). A failed prefetch is not dehydrated;
- * the client then fetches through the API and shows the error state itself.
+ * browser starts with data and only polls afterwards). A failed prefetch (a range the API
+ * refuses, say) is not dehydrated; the client then fetches through the API and shows the
+ * error state itself.
  */
-async function OverviewData() {
+async function OverviewData({ searchParams }: { searchParams: SearchParams }) {
+  const { range } = parseTimeRange(toSearchParams(await searchParams));
   const queryClient = getQueryClient();
   const host = (await headers()).get("host");
   await Promise.all([
-    queryClient.prefetchQuery({ ...servicesQueryOptions(), queryFn: async () => ({ services: await listServices() }) }),
+    queryClient.prefetchQuery({
+      ...overviewQueryOptions(timeRangeQuery(range)),
+      queryFn: () => getOverviewNow(range),
+    }),
     queryClient.prefetchQuery({ ...serverInfoQueryOptions(), queryFn: async () => getServerInfo(host) }),
   ]);
   return (

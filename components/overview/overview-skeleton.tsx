@@ -4,8 +4,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 export function OverviewSkeleton() {
   return (
     <div role="status" aria-label="Loading services" aria-busy="true">
-      <div className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-3">
-        {[0, 1, 2].map((i) => (
+      <div className="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-4">
+        {[0, 1, 2, 3].map((i) => (
           <div key={i} className="rounded-lg border border-line bg-panel px-4 py-3">
             <Skeleton className="h-3 w-20" />
             <Skeleton className="mt-2.5 h-6 w-14" />
@@ -19,9 +19,14 @@ export function OverviewSkeleton() {
         </div>
         {[0, 1, 2, 3, 4].map((row) => (
           <div key={row} className="flex items-center gap-6 border-b border-line/70 px-4 py-3.5 last:border-b-0">
-            <Skeleton className="h-3 w-48" />
-            <Skeleton className="ml-auto h-3 w-16" />
-            <Skeleton className="h-3 w-24" />
+            <Skeleton className="h-3 w-44" />
+            <Skeleton className="ml-auto h-3 w-14" />
+            <Skeleton className="h-3 w-10" />
+            <Skeleton className="h-3 w-12" />
+            <Skeleton className="h-3 w-12" />
+            <Skeleton className="h-3 w-12" />
+            <Skeleton className="h-5 w-28" />
+            <Skeleton className="h-3 w-16" />
             <Skeleton className="h-3 w-24" />
           </div>
         ))}

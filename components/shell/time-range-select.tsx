@@ -1,8 +1,9 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { type FormEvent, useState, useSyncExternalStore } from "react";
+import { type FormEvent, useState } from "react";
 import { replaceSearchParams } from "@/lib/ui/replace-search-params";
+import { useIsHydrated } from "@/lib/ui/use-now";
 import {
   DEFAULT_TIME_RANGE,
   isTimeRangePreset,
@@ -22,16 +23,6 @@ const CUSTOM_VALUE = "custom";
 function toLocalInput(ms: number): string {
   const local = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 16);
-}
-
-const subscribeNever = () => () => {};
-/** False during the server render and hydration, true after: local-time text must not be rendered on the server. */
-function useIsClient(): boolean {
-  return useSyncExternalStore(
-    subscribeNever,
-    () => true,
-    () => false,
-  );
 }
 
 /**
@@ -67,7 +58,8 @@ export function TimeRangeSelectView({
   onChange: (range: TimeRange) => void;
   isInteractive?: boolean;
 }) {
-  const isClient = useIsClient();
+  // Local-time text must not be rendered on the server (its zone is not the viewer's).
+  const isClient = useIsHydrated();
   const [fromDraft, setFromDraft] = useState<string | null>(null);
   const [toDraft, setToDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -1,71 +1,123 @@
 import { describe, expect, it } from "vitest";
-import type { ServiceSummary } from "@/lib/query-client/schemas";
-import { nextSort, sortServices } from "./sort-services";
+import type { OverviewBreaker, OverviewService } from "@/lib/query-client/overview-schemas";
+import { countLiveBreakers, nextSort, sortServices } from "./sort-services";
 
-const svc = (name: string, spanCount: number, firstSeen: string, lastSeen: string): ServiceSummary => ({
-  name,
-  spanCount,
-  firstSeen,
-  lastSeen,
+function svc(name: string, fields: Partial<OverviewService> = {}): OverviewService {
+  return {
+    name,
+    basis: "server",
+    requests: 0,
+    errors: 0,
+    requestRate: 0,
+    errorPercent: null,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    series: [],
+    instances: { healthy: 0, degraded: 0, unhealthy: 0, total: 0 },
+    breakers: [],
+    spanCount: 1,
+    lastSpanAt: "2026-11-21T12:00:00.000Z",
+    ...fields,
+  };
+}
+
+const breaker = (ownerStatus: OverviewBreaker["ownerStatus"]): OverviewBreaker => ({
+  direction: "outbound",
+  ownerService: "a",
+  ownerInstanceId: "a-1",
+  ownerStatus,
+  targetService: "b",
+  targetInstanceId: "b-1",
+  state: "open",
+  stateSince: "2026-11-21T12:00:00.000Z",
 });
 
-const services = [
-  svc("checkout", 40, "2026-11-21T10:00:00.000Z", "2026-11-21T12:00:05.000Z"),
-  svc("svc-10", 5, "2026-11-21T09:00:00.000Z", "2026-11-21T12:00:01.000Z"),
-  svc("Cart", 40, "2026-11-21T11:00:00.000Z", "2026-11-21T12:00:09.000Z"),
-  svc("svc-2", 900, "2026-11-21T08:00:00.000Z", "2026-11-21T11:59:00.000Z"),
-];
-const names = (list: ServiceSummary[]) => list.map((s) => s.name);
+const names = (list: OverviewService[]) => list.map((s) => s.name);
 
 describe("sortServices", () => {
   it("sorts names case-insensitively with numbers in numeric order", () => {
+    const services = [svc("checkout"), svc("svc-10"), svc("Cart"), svc("svc-2")];
     expect(names(sortServices(services, { key: "name", direction: "asc" }))).toEqual(["Cart", "checkout", "svc-2", "svc-10"]);
     expect(names(sortServices(services, { key: "name", direction: "desc" }))).toEqual(["svc-10", "svc-2", "checkout", "Cart"]);
   });
 
-  it("sorts by span count and breaks ties by name", () => {
-    expect(names(sortServices(services, { key: "spans", direction: "desc" }))).toEqual(["svc-2", "Cart", "checkout", "svc-10"]);
-    expect(names(sortServices(services, { key: "spans", direction: "asc" }))).toEqual(["svc-10", "Cart", "checkout", "svc-2"]);
-  });
-
-  it("sorts by last and first seen as instants", () => {
-    expect(names(sortServices(services, { key: "lastSeen", direction: "desc" }))).toEqual([
-      "Cart",
-      "checkout",
-      "svc-10",
-      "svc-2",
-    ]);
-    expect(names(sortServices(services, { key: "firstSeen", direction: "asc" }))).toEqual([
-      "svc-2",
-      "svc-10",
-      "checkout",
-      "Cart",
-    ]);
-  });
-
-  it("compares timestamps with different offsets by instant, not text", () => {
-    const list = [
-      svc("a", 1, "2026-11-21T10:00:00+02:00", "2026-11-21T10:00:00+02:00"),
-      svc("b", 1, "2026-11-21T09:00:00Z", "2026-11-21T09:00:00Z"),
+  it("sorts by rate and latency, ties by name, services without requests last in both directions", () => {
+    const services = [
+      svc("idle", { basis: null }),
+      svc("b", { requestRate: 2, p95Ms: 30 }),
+      svc("a", { requestRate: 2, p95Ms: 10 }),
+      svc("c", { requestRate: 0.5, p95Ms: 200 }),
+      svc("heartbeats", { basis: null, spanCount: null, lastSpanAt: null }),
     ];
-    expect(names(sortServices(list, { key: "lastSeen", direction: "desc" }))).toEqual(["b", "a"]);
+    expect(names(sortServices(services, { key: "rate", direction: "desc" }))).toEqual(["a", "b", "c", "heartbeats", "idle"]);
+    expect(names(sortServices(services, { key: "rate", direction: "asc" }))).toEqual(["c", "a", "b", "heartbeats", "idle"]);
+    expect(names(sortServices(services, { key: "p95", direction: "desc" }))).toEqual(["c", "b", "a", "heartbeats", "idle"]);
+    expect(names(sortServices(services, { key: "p95", direction: "asc" }))).toEqual(["a", "b", "c", "heartbeats", "idle"]);
+  });
+
+  it("sorts by error percentage, p50 and p99", () => {
+    const services = [
+      svc("a", { errorPercent: 0, p50Ms: 3, p99Ms: 90 }),
+      svc("b", { errorPercent: 12.5, p50Ms: 1, p99Ms: 40 }),
+      svc("c", { errorPercent: 1, p50Ms: 2, p99Ms: 400 }),
+    ];
+    expect(names(sortServices(services, { key: "errors", direction: "desc" }))).toEqual(["b", "c", "a"]);
+    expect(names(sortServices(services, { key: "p50", direction: "desc" }))).toEqual(["a", "c", "b"]);
+    expect(names(sortServices(services, { key: "p99", direction: "asc" }))).toEqual(["b", "a", "c"]);
+  });
+
+  it("puts services with instances not healthy first, then those with more instances", () => {
+    const services = [
+      svc("all-good", { instances: { healthy: 5, degraded: 0, unhealthy: 0, total: 5 } }),
+      svc("one-down", { instances: { healthy: 1, degraded: 0, unhealthy: 1, total: 2 } }),
+      svc("two-down", { instances: { healthy: 0, degraded: 1, unhealthy: 1, total: 2 } }),
+      svc("none", {}),
+    ];
+    expect(names(sortServices(services, { key: "instances", direction: "desc" }))).toEqual([
+      "two-down",
+      "one-down",
+      "all-good",
+      "none",
+    ]);
+  });
+
+  it("sorts by live breakers, then stale ones", () => {
+    const services = [
+      svc("stale", { breakers: [breaker("unhealthy"), breaker("unhealthy")] }),
+      svc("live", { breakers: [breaker("healthy")] }),
+      svc("none"),
+    ];
+    expect(names(sortServices(services, { key: "breakers", direction: "desc" }))).toEqual(["live", "stale", "none"]);
+    expect(countLiveBreakers(services[0])).toBe(0);
+    expect(countLiveBreakers(services[1])).toBe(1);
+  });
+
+  it("sorts by the last span as an instant, services that never sent one last", () => {
+    const services = [
+      svc("a", { lastSpanAt: "2026-11-21T10:00:00+02:00" }),
+      svc("b", { lastSpanAt: "2026-11-21T09:00:00Z" }),
+      svc("c", { lastSpanAt: null }),
+    ];
+    expect(names(sortServices(services, { key: "lastSeen", direction: "desc" }))).toEqual(["b", "a", "c"]);
+    expect(names(sortServices(services, { key: "lastSeen", direction: "asc" }))).toEqual(["a", "b", "c"]);
   });
 
   it("returns a copy and leaves the input alone", () => {
-    const before = names(services);
-    sortServices(services, { key: "spans", direction: "desc" });
-    expect(names(services)).toEqual(before);
+    const services = [svc("b", { requestRate: 1 }), svc("a", { requestRate: 2 })];
+    sortServices(services, { key: "rate", direction: "desc" });
+    expect(names(services)).toEqual(["b", "a"]);
   });
 });
 
 describe("nextSort", () => {
   it("flips the direction of the active column", () => {
-    expect(nextSort({ key: "spans", direction: "desc" }, "spans")).toEqual({ key: "spans", direction: "asc" });
+    expect(nextSort({ key: "rate", direction: "desc" }, "rate")).toEqual({ key: "rate", direction: "asc" });
     expect(nextSort({ key: "name", direction: "asc" }, "name")).toEqual({ key: "name", direction: "desc" });
   });
 
   it("starts a new column in its natural direction", () => {
-    expect(nextSort({ key: "name", direction: "asc" }, "lastSeen")).toEqual({ key: "lastSeen", direction: "desc" });
-    expect(nextSort({ key: "spans", direction: "asc" }, "name")).toEqual({ key: "name", direction: "asc" });
+    expect(nextSort({ key: "name", direction: "asc" }, "p95")).toEqual({ key: "p95", direction: "desc" });
+    expect(nextSort({ key: "errors", direction: "asc" }, "name")).toEqual({ key: "name", direction: "asc" });
   });
 });

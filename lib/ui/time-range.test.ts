@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   chooseBucketMs,
+  describeTimeRange,
   listBucketStarts,
   MAX_SERIES_POINTS,
   parseTimeRange,
@@ -113,5 +114,13 @@ describe("listBucketStarts", () => {
     expect(listBucketStarts(90_000, 300_000, MINUTE_MS)).toEqual([60_000, 120_000, 180_000, 240_000]);
     expect(listBucketStarts(120_000, 240_000, 2 * MINUTE_MS)).toEqual([120_000]);
     expect(listBucketStarts(5, 5, MINUTE_MS)).toEqual([]);
+  });
+});
+
+describe("describeTimeRange", () => {
+  it("names presets and custom ranges for prose", () => {
+    expect(describeTimeRange({ kind: "preset", preset: "1h" })).toBe("the last hour");
+    expect(describeTimeRange({ kind: "preset", preset: "15m" })).toBe("the last 15 minutes");
+    expect(describeTimeRange({ kind: "custom", fromMs: 1, toMs: 2 })).toBe("the chosen range");
   });
 });

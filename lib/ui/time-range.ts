@@ -128,6 +128,11 @@ export function timeRangeQuery(range: TimeRange): string {
   return appendTimeRange(new URLSearchParams(), range).toString();
 }
 
+/** "the last hour" / "the chosen range", for prose such as "3 services with requests in …". */
+export function describeTimeRange(range: TimeRange): string {
+  return range.kind === "preset" ? TIME_RANGE_PRESET_LABELS[range.preset].description : "the chosen range";
+}
+
 /** The window a range covers at `nowMs` (presets slide with now; custom ranges stay put). */
 export function resolveTimeRange(range: TimeRange, nowMs: number): { startMs: number; endMs: number } {
   if (range.kind === "custom") return { startMs: range.fromMs, endMs: range.toMs };
