@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layoutGraph, layoutKey, NODE_HEIGHT, NODE_WIDTH, routePath } from "./layout-graph";
+import { layoutGraph, layoutInDirection, layoutKey, NODE_HEIGHT, NODE_WIDTH, parseLayoutKey, routePath } from "./layout-graph";
 
 const ids = ["card-network", "catalog", "gateway", "inventory", "loadgen", "orders", "payments", "postgresql"];
 const edges = [
@@ -18,14 +18,40 @@ describe("layoutKey", () => {
     expect(layoutKey(ids, edges.slice(1))).not.toBe(layoutKey(ids, edges));
     expect(layoutKey([...ids, "notifier"], edges)).not.toBe(layoutKey(ids, edges));
   });
+
+  it("gives back the graph it was made from", () => {
+    const parsed = parseLayoutKey(layoutKey(ids, edges));
+    expect(parsed.nodeIds).toEqual([...ids].sort());
+    expect(layoutKey(parsed.nodeIds, parsed.edges)).toBe(layoutKey(ids, edges));
+    expect(parseLayoutKey(layoutKey(['a"]', "b"], [{ source: 'a"]', target: "b" }])).edges).toEqual([
+      { source: 'a"]', target: "b" },
+    ]);
+  });
 });
 
 describe("layoutGraph", () => {
   const layout = layoutGraph(ids, edges);
 
-  it("places callers left of the services they call", () => {
-    const x = (id: string) => layout.nodes.get(id)!.x;
-    for (const edge of edges) expect(x(edge.source), `${edge.source} → ${edge.target}`).toBeLessThan(x(edge.target));
+  it("lays a long call chain out top to bottom, callers above the services they call", () => {
+    expect(layout.direction).toBe("TB");
+    const y = (id: string) => layout.nodes.get(id)!.y;
+    for (const edge of edges) expect(y(edge.source), `${edge.source} → ${edge.target}`).toBeLessThan(y(edge.target));
+  });
+
+  it("lays a wide fan-out left to right, callers left of the services they call", () => {
+    const callees = Array.from({ length: 8 }, (_, i) => `svc-${i}`);
+    const fanOut = layoutGraph(
+      ["gateway", ...callees],
+      callees.map((target) => ({ source: "gateway", target })),
+    );
+    expect(fanOut.direction).toBe("LR");
+    for (const callee of callees) expect(fanOut.nodes.get("gateway")!.x).toBeLessThan(fanOut.nodes.get(callee)!.x);
+  });
+
+  it("lays out either way on request", () => {
+    expect(layoutInDirection(ids, edges, "LR").direction).toBe("LR");
+    const across = layoutInDirection(ids, edges, "LR");
+    for (const edge of edges) expect(across.nodes.get(edge.source)!.x).toBeLessThan(across.nodes.get(edge.target)!.x);
   });
 
   it("never overlaps two nodes", () => {
@@ -43,8 +69,8 @@ describe("layoutGraph", () => {
     for (const edge of edges) {
       const route = layout.edges.get(JSON.stringify([edge.source, edge.target]))!;
       expect(route.points.length).toBeGreaterThanOrEqual(2);
-      expect(route.label.x).toBeGreaterThan(layout.nodes.get(edge.source)!.x + NODE_WIDTH);
-      expect(route.label.x).toBeLessThan(layout.nodes.get(edge.target)!.x);
+      expect(route.label.y).toBeGreaterThan(layout.nodes.get(edge.source)!.y + NODE_HEIGHT);
+      expect(route.label.y).toBeLessThan(layout.nodes.get(edge.target)!.y);
     }
   });
 

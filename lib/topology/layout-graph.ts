@@ -1,18 +1,25 @@
 /**
- * Positions for the graph, from dagre (a layered layout, left to right: callers before the
- * services they call). Edge labels are laid out as well, so the label of every edge gets its
- * own room and the edges are routed through dagre's points rather than across nodes.
+ * Positions for the graph, from dagre (a layered layout: callers before the services they
+ * call). Edge labels are laid out as well, so the label of every edge gets its own room and
+ * the edges are routed through dagre's points rather than across nodes. Both directions are
+ * tried, left to right and top to bottom, and the one that fills a canvas of the page's
+ * proportions better wins: a long call chain reads larger top to bottom, a wide fan-out left
+ * to right.
  *
  * The layout depends only on the set of nodes and edges (layoutKey), never on their numbers,
  * so a refresh with the same graph keeps every node where it was; callers memoize on the key.
  */
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from "@dagrejs/dagre";
 
-export const NODE_WIDTH = 184;
-export const NODE_HEIGHT = 68;
-/** Room for an edge label (rate · errors · p95, and a breaker line). */
-export const EDGE_LABEL_WIDTH = 196;
-export const EDGE_LABEL_HEIGHT = 44;
+export const NODE_WIDTH = 176;
+export const NODE_HEIGHT = 64;
+/** Room for an edge label (rate; errors · p95; a breaker line). */
+export const EDGE_LABEL_WIDTH = 136;
+export const EDGE_LABEL_HEIGHT = 52;
+/** Width ÷ height of the canvas the direction is chosen for (the page's graph area at 1280–1920 px). */
+export const CANVAS_ASPECT = 1.8;
+
+export type LayoutDirection = "LR" | "TB";
 
 export type Point = { x: number; y: number };
 
@@ -23,6 +30,7 @@ export type GraphLayout = {
   edges: Map<string, { points: Point[]; label: Point }>;
   width: number;
   height: number;
+  direction: LayoutDirection;
 };
 
 type LayoutEdge = { source: string; target: string };
@@ -40,10 +48,44 @@ export function layoutKey(nodeIds: readonly string[], edges: readonly LayoutEdge
   return JSON.stringify([[...nodeIds].sort(byCodePoint), edges.map(keyOf).sort(byCodePoint)]);
 }
 
-/** Lays out the graph; input order does not matter (both lists are sorted first). */
-export function layoutGraph(nodeIds: readonly string[], edges: readonly LayoutEdge[]): GraphLayout {
+/** The node ids and edges a layoutKey was made from (so a memo keyed on it can lay it out). */
+export function parseLayoutKey(key: string): { nodeIds: string[]; edges: LayoutEdge[] } {
+  const [nodeIds, edgeKeys] = JSON.parse(key) as [string[], string[]];
+  return {
+    nodeIds,
+    edges: edgeKeys.map((edgeKey) => {
+      const [source, target] = JSON.parse(edgeKey) as [string, string];
+      return { source, target };
+    }),
+  };
+}
+
+/**
+ * Lays out the graph in the direction that shows it largest on a canvas of `aspect` (width ÷
+ * height); input order does not matter (both lists are sorted first).
+ */
+export function layoutGraph(nodeIds: readonly string[], edges: readonly LayoutEdge[], aspect = CANVAS_ASPECT): GraphLayout {
+  const across = layoutInDirection(nodeIds, edges, "LR");
+  const down = layoutInDirection(nodeIds, edges, "TB");
+  // The zoom that fits a layout into a canvas of height 1 and width `aspect`.
+  const fit = (layout: GraphLayout) => Math.min(aspect / Math.max(layout.width, 1), 1 / Math.max(layout.height, 1));
+  return fit(down) > fit(across) * 1.05 ? down : across;
+}
+
+export function layoutInDirection(
+  nodeIds: readonly string[],
+  edges: readonly LayoutEdge[],
+  direction: LayoutDirection,
+): GraphLayout {
   const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: false });
-  graph.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 56, edgesep: 16, marginx: 24, marginy: 24 });
+  graph.setGraph({
+    rankdir: direction,
+    nodesep: direction === "LR" ? 24 : 32,
+    ranksep: direction === "LR" ? 48 : 28,
+    edgesep: 12,
+    marginx: 16,
+    marginy: 16,
+  });
   graph.setDefaultEdgeLabel(() => ({}));
   const ids = new Set(nodeIds);
   for (const id of [...ids].sort(byCodePoint)) graph.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
@@ -75,7 +117,7 @@ export function layoutGraph(nodeIds: readonly string[], edges: readonly LayoutEd
     });
   }
   const { width = 0, height = 0 } = graph.graph();
-  return { nodes, edges: laidOutEdges, width, height };
+  return { nodes, edges: laidOutEdges, width, height, direction };
 }
 
 /**

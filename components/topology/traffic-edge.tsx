@@ -1,0 +1,103 @@
+"use client";
+
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from "@xyflow/react";
+import { createContext, memo, useContext } from "react";
+import { BREAKER_STATE_DISPLAY } from "@/components/breakers/breaker-state-display";
+import type { TrafficFlowEdge } from "@/lib/topology/build-flow-elements";
+import { formatErrorRate, formatMs, formatRps } from "@/lib/topology/format-traffic";
+import { routePath } from "@/lib/topology/layout-graph";
+import { HALF_OPEN_BREAKER_COLOR, HEALTH_DISPLAY, IDLE_EDGE_COLOR, OPEN_BREAKER_COLOR } from "./health-display";
+
+/** Lets an edge's label (HTML outside the SVG) select its edge, as a click on the line does. */
+export const SelectEdgeContext = createContext<(source: string, target: string) => void>(() => {});
+
+/** The stroke of an edge: an open breaker wins over everything, then half-open, then health. */
+export function edgeColor(data: TrafficFlowEdge["data"]): string {
+  if (data === undefined) return IDLE_EDGE_COLOR;
+  if (data.breaker?.isRefusing) return OPEN_BREAKER_COLOR;
+  if (data.breaker?.state === "half_open") return HALF_OPEN_BREAKER_COLOR;
+  if (data.health === "no_traffic") return IDLE_EDGE_COLOR;
+  return HEALTH_DISPLAY[data.health].color;
+}
+
+/**
+ * One caller → callee edge along the layout's route, labelled with its rate, error rate and
+ * p95. An edge with a breaker refusing calls is drawn red, thick and dashed with moving dashes,
+ * and its label says "open n/m" on red; half-open is amber and dashed.
+ */
+function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlowEdge>) {
+  const selectEdge = useContext(SelectEdgeContext);
+  if (data === undefined) return null;
+  const { edge, breaker, isDimmed } = data;
+  const color = edgeColor(data);
+  const isRefusing = breaker?.isRefusing === true;
+  const isProbing = breaker?.state === "half_open";
+  const breakerDisplay = breaker === null ? null : BREAKER_STATE_DISPLAY[breaker.state];
+  const BreakerIcon = breakerDisplay?.icon;
+  const hasTraffic = edge.stats.calls > 0;
+
+  return (
+    <>
+      <BaseEdge
+        id={id}
+        path={routePath(data.points)}
+        markerEnd={markerEnd}
+        interactionWidth={18}
+        className={isRefusing ? "topology-edge-open" : isProbing ? "topology-edge-probing" : undefined}
+        style={{
+          stroke: color,
+          strokeWidth: isRefusing ? 3.5 : selected ? 2.75 : 1.75,
+          strokeDasharray: isRefusing ? "10 6" : isProbing ? "6 5" : undefined,
+          opacity: isDimmed ? 0.25 : 1,
+        }}
+      />
+      <EdgeLabelRenderer>
+        <div
+          className={[
+            "nodrag nopan absolute cursor-pointer rounded-md border px-1.5 py-0.5 text-center text-[11px] leading-4 tabular-nums shadow-sm transition-opacity",
+            selected ? "border-accent bg-panel-raised" : "border-line-strong bg-panel/95",
+            isDimmed ? "opacity-30" : "opacity-100",
+          ].join(" ")}
+          style={{ transform: `translate(-50%, -50%) translate(${data.label.x}px, ${data.label.y}px)`, pointerEvents: "all" }}
+          data-testid="topology-edge-label"
+          data-edge-source={edge.source}
+          data-edge-target={edge.target}
+          data-breaker-state={breaker?.state ?? "none"}
+          onClick={() => selectEdge(edge.source, edge.target)}
+        >
+          {hasTraffic ? (
+            <>
+              <div className="whitespace-nowrap text-ink-soft">{formatRps(edge.stats.rps)}</div>
+              <div className="whitespace-nowrap text-muted">
+                <span className={edge.stats.errors > 0 ? HEALTH_DISPLAY[data.health].textClass : undefined}>
+                  {formatErrorRate(edge.stats.errorRate)}
+                </span>
+                <span className="text-faint"> · </span>p95 {formatMs(edge.stats.p95Ms)}
+              </div>
+            </>
+          ) : (
+            <div className="whitespace-nowrap text-faint">no calls</div>
+          )}
+          {breaker !== null && breakerDisplay !== null && BreakerIcon !== undefined && (
+            <div
+              className={[
+                "mt-0.5 inline-flex items-center gap-1 rounded px-1 font-semibold whitespace-nowrap",
+                isRefusing
+                  ? "bg-bad px-1.5 text-canvas uppercase"
+                  : isProbing
+                    ? `border ${breakerDisplay.badgeClass} ${breakerDisplay.textClass}`
+                    : "font-medium text-faint",
+              ].join(" ")}
+              title={`Breakers on this edge: ${breakerDisplay.label.toLowerCase()} on ${breaker.count} of ${breaker.total}`}
+            >
+              <BreakerIcon className="size-3" />
+              {breaker.label}
+            </div>
+          )}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+export const TrafficEdge = memo(TrafficEdgeView);
