@@ -115,6 +115,42 @@ test("services appear with their rates and latency as soon as a trace arrives, w
   await screenshotAtViewports(page, "overview-populated");
 });
 
+test("a custom time range is chosen from the keyboard and checked before it applies", async ({ page }) => {
+  await page.goto("/?range=15m");
+  await expect(serviceRow(page, "checkout")).toBeVisible();
+  const select = page.getByRole("combobox", { name: "Time range" });
+  await select.focus();
+  await select.selectOption("custom");
+  // It starts as the window on screen, and the select keeps the focus.
+  await expect(page).toHaveURL(/[?&]range=custom&from=[^&]+&to=[^&]+/);
+  await expect(select).toBeFocused();
+  const from = page.getByLabel("From", { exact: true });
+  const to = page.getByLabel("To", { exact: true });
+  await expect(from).not.toHaveValue("");
+
+  // An end before the start is refused with a message, and the applied range stays.
+  const applied = page.url();
+  await to.fill("2020-01-01T00:00");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The range must end after it starts" })).toBeVisible();
+  expect(page.url()).toBe(applied);
+
+  // A valid one applies with Enter (datetime-local speaks the browser's zone).
+  const local = (ms: number) =>
+    page.evaluate((at) => new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 16), ms);
+  const nowMs = Date.now();
+  await from.fill(await local(nowMs - 20 * 60_000));
+  await to.fill(await local(nowMs + 2 * 60_000));
+  await to.press("Enter");
+  await expect(page).not.toHaveURL(applied);
+  await expect(page.getByRole("alert").filter({ hasText: "The range must end" })).toBeHidden();
+  await expect(serviceRow(page, "checkout").getByTestId("cell-rate")).toHaveAttribute("title", "1 request in the window");
+
+  // A preset again drops from/to (the default hour leaves no parameter at all).
+  await select.selectOption("1h");
+  await expect(page).not.toHaveURL(/[?&](range|from|to)=/);
+});
+
 test("a service that only sends heartbeats is listed with its instances, breakers show on both sides", async ({ page }) => {
   const beat = (body: Record<string, unknown>) =>
     fetch(`${webUrl}/api/v1/heartbeats`, {

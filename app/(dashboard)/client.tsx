@@ -106,7 +106,7 @@ export function OverviewClient() {
         {overview.isError && (
           <StaleDataBanner message={overview.error.message} onRetry={handleRetry} isRetrying={overview.isFetching} />
         )}
-        {summary.activeCount === 0 && (
+        {summary.activeCount === 0 && hasSpans && (
           <p className="border-b border-line px-4 py-2 text-sm text-muted" data-testid="no-requests-note">
             No requests in {windowLabel}. Services are listed from their earlier spans and their heartbeats; pick a longer time
             range to see older traffic.

@@ -1,7 +1,7 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { replaceSearchParams } from "@/lib/ui/replace-search-params";
 import { useIsHydrated } from "@/lib/ui/use-now";
 import {
@@ -13,6 +13,7 @@ import {
   TIME_RANGE_PRESET_LABELS,
   TIME_RANGE_PRESETS,
   type TimeRange,
+  timeRangeQuery,
 } from "@/lib/ui/time-range";
 
 const controlClass =
@@ -32,21 +33,15 @@ function toLocalInput(ms: number): string {
  */
 export function TimeRangeSelect() {
   const { range } = parseTimeRange(useSearchParams());
-  const key = range.kind === "custom" ? `${range.fromMs}-${range.toMs}` : range.preset;
-  return (
-    <TimeRangeSelectView
-      key={key}
-      range={range}
-      onChange={(next) => replaceSearchParams(serializeTimeRange(next))}
-      isInteractive
-    />
-  );
+  return <TimeRangeSelectView range={range} onChange={(next) => replaceSearchParams(serializeTimeRange(next))} isInteractive />;
 }
 
 /** Fallback while the URL is not readable yet (Suspense around useSearchParams). */
 export function TimeRangeSelectPlaceholder() {
   return <TimeRangeSelectView range={DEFAULT_TIME_RANGE} onChange={() => {}} isInteractive={false} />;
 }
+
+type Draft = { rangeKey: string; from: string | null; to: string | null; error: string | null };
 
 /** The control itself, for forms that keep the range in their own state. */
 export function TimeRangeSelectView({
@@ -60,11 +55,19 @@ export function TimeRangeSelectView({
 }) {
   // Local-time text must not be rendered on the server (its zone is not the viewer's).
   const isClient = useIsHydrated();
-  const [fromDraft, setFromDraft] = useState<string | null>(null);
-  const [toDraft, setToDraft] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const fromValue = fromDraft ?? (range.kind === "custom" && isClient ? toLocalInput(range.fromMs) : "");
-  const toValue = toDraft ?? (range.kind === "custom" && isClient ? toLocalInput(range.toMs) : "");
+  const errorId = useId();
+  // Typed but not applied yet; drafts belong to the range they were typed over, so a new range
+  // (from the URL, Back, another tab of the control) starts clean. The control itself is not
+  // remounted for that: the select keeps the keyboard focus.
+  const rangeKey = timeRangeQuery(range);
+  const [draft, setDraft] = useState<Draft>({ rangeKey, from: null, to: null, error: null });
+  const current = draft.rangeKey === rangeKey ? draft : { rangeKey, from: null, to: null, error: null };
+  const error = current.error;
+  const fromValue = current.from ?? (range.kind === "custom" && isClient ? toLocalInput(range.fromMs) : "");
+  const toValue = current.to ?? (range.kind === "custom" && isClient ? toLocalInput(range.toMs) : "");
+  const setFromDraft = (from: string) => setDraft({ ...current, from });
+  const setToDraft = (to: string) => setDraft({ ...current, to });
+  const setError = (message: string | null) => setDraft({ ...current, error: message });
 
   function handleSelect(value: string) {
     setError(null);
@@ -89,9 +92,7 @@ export function TimeRangeSelectView({
       setError("The range must end after it starts");
       return;
     }
-    setError(null);
-    setFromDraft(null);
-    setToDraft(null);
+    setDraft({ rangeKey, from: null, to: null, error: null });
     onChange({ kind: "custom", fromMs, toMs });
   }
 
@@ -123,7 +124,7 @@ export function TimeRangeSelectView({
               value={fromValue}
               onChange={(event) => setFromDraft(event.target.value)}
               aria-invalid={error !== null}
-              aria-describedby={error !== null ? "time-range-error" : undefined}
+              aria-describedby={error !== null ? errorId : undefined}
               disabled={!isInteractive}
             />
           </label>
@@ -135,7 +136,7 @@ export function TimeRangeSelectView({
               value={toValue}
               onChange={(event) => setToDraft(event.target.value)}
               aria-invalid={error !== null}
-              aria-describedby={error !== null ? "time-range-error" : undefined}
+              aria-describedby={error !== null ? errorId : undefined}
               disabled={!isInteractive}
             />
           </label>
@@ -147,7 +148,7 @@ export function TimeRangeSelectView({
             Apply
           </button>
           {error !== null && (
-            <span id="time-range-error" role="alert" className="text-bad">
+            <span id={errorId} role="alert" className="text-bad">
               {error}
             </span>
           )}
