@@ -39,6 +39,11 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
       ].join(" ")}
       style={{ borderColor: display.color }}
     >
+      {isFocus && (
+        <span className="absolute -top-2 right-2 rounded border border-accent/60 bg-canvas px-1 text-[9px] leading-3 font-semibold tracking-wide text-accent uppercase">
+          focus
+        </span>
+      )}
       <Handle
         type="target"
         position={Position.Left}
@@ -50,9 +55,6 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
         <span className="min-w-0 flex-1 truncate text-[13px] font-semibold text-ink" title={node.id}>
           {node.id}
         </span>
-        {isFocus && (
-          <span className="rounded bg-accent/15 px-1 text-[10px] font-semibold tracking-wide text-accent uppercase">focus</span>
-        )}
       </div>
       <div className="flex items-center gap-1.5 text-[11px]">
         <span aria-hidden="true" className="size-2 shrink-0 rounded-full" style={{ backgroundColor: display.color }} />

@@ -51,7 +51,14 @@ export function TopologyGraph({
     () =>
       edges.map((edge) => ({
         ...edge,
-        markerEnd: { type: MarkerType.ArrowClosed, color: edgeColor(edge.data), width: 18, height: 18 },
+        // In user space: the arrowhead keeps its size on the thick line of an open breaker.
+        markerEnd: {
+          type: MarkerType.ArrowClosed,
+          color: edgeColor(edge.data),
+          width: 16,
+          height: 16,
+          markerUnits: "userSpaceOnUse",
+        },
       })),
     [edges],
   );

@@ -24,7 +24,7 @@ export function FocusControl({
   // A focus from the URL that is not in the graph (any more) stays selectable, so it can be seen and cleared.
   const choices = focus !== null && !nodeIds.includes(focus) ? [focus, ...nodeIds] : nodeIds;
   return (
-    <div role="group" aria-label="Focus" className="flex items-center gap-1.5">
+    <div role="group" aria-label="Focus on a node" className="flex items-center gap-1.5">
       <label htmlFor="topology-focus" className="text-xs text-muted">
         Focus
       </label>

@@ -54,11 +54,21 @@ function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlo
       <EdgeLabelRenderer>
         <div
           className={[
-            "nodrag nopan absolute cursor-pointer rounded-md border px-1.5 py-0.5 text-center text-[11px] leading-4 tabular-nums shadow-sm transition-opacity",
-            selected ? "border-accent bg-panel-raised" : "border-line-strong bg-panel/95",
+            "nodrag nopan absolute cursor-pointer rounded-md px-1.5 py-0.5 text-center text-[11px] leading-4 tabular-nums shadow-sm transition-opacity",
+            // A refusing breaker's label is red all over, not only its badge: the line may be short.
+            isRefusing
+              ? `border-2 border-bad bg-[#2a1215] ${selected ? "ring-2 ring-accent" : ""} shadow-[0_0_12px_rgba(239,68,68,0.45)]`
+              : selected
+                ? "border border-accent bg-panel-raised"
+                : "border border-line-strong bg-panel/95",
             isDimmed ? "opacity-30" : "opacity-100",
           ].join(" ")}
-          style={{ transform: `translate(-50%, -50%) translate(${data.label.x}px, ${data.label.y}px)`, pointerEvents: "all" }}
+          style={{
+            transform: `translate(-50%, -50%) translate(${data.label.x}px, ${data.label.y}px)`,
+            pointerEvents: "all",
+            // Above every edge line (an open breaker's edge is raised over the others).
+            zIndex: 10,
+          }}
           data-testid="topology-edge-label"
           data-edge-source={edge.source}
           data-edge-target={edge.target}
@@ -83,7 +93,7 @@ function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlo
               className={[
                 "mt-0.5 inline-flex items-center gap-1 rounded px-1 font-semibold whitespace-nowrap",
                 isRefusing
-                  ? "bg-bad px-1.5 text-canvas uppercase"
+                  ? "bg-bad px-1.5 text-[12px] text-canvas uppercase"
                   : isProbing
                     ? `border ${breakerDisplay.badgeClass} ${breakerDisplay.textClass}`
                     : "font-medium text-faint",

@@ -43,12 +43,14 @@ const hexId = (bytes: number) => randomBytes(bytes).toString("hex");
 
 /**
  * Every span of the demo shape, grouped by service, starting at `startMs` (all within 1 s,
- * so inside one minute when `startMs` is early enough in it).
+ * so inside one minute when `startMs` is early enough in it). `prefix` goes before every
+ * service and peer.service name (not the database system's), so tests sharing a database
+ * can tell their graph apart.
  */
-export function demoShapeRequests(startMs: number): OtlpJsonRequest[] {
+export function demoShapeRequests(startMs: number, prefix = ""): OtlpJsonRequest[] {
   const byService = new Map<string, JsonSpan[]>();
   const add = (
-    service: string,
+    serviceName: string,
     fields: {
       traceId: string;
       spanId?: string;
@@ -61,6 +63,9 @@ export function demoShapeRequests(startMs: number): OtlpJsonRequest[] {
       attributes?: Record<string, string>;
     },
   ): string => {
+    const service = `${prefix}${serviceName}`;
+    const attributes = { ...fields.attributes };
+    if (attributes["peer.service"] !== undefined) attributes["peer.service"] = `${prefix}${attributes["peer.service"]}`;
     const spanId = fields.spanId ?? hexId(8);
     const startNs = BigInt(startMs + fields.offsetMs) * 1_000_000n;
     const span: JsonSpan = {
@@ -71,7 +76,7 @@ export function demoShapeRequests(startMs: number): OtlpJsonRequest[] {
       kind: fields.kind,
       startTimeUnixNano: startNs.toString(),
       endTimeUnixNano: (startNs + BigInt(fields.durationMs) * 1_000_000n).toString(),
-      attributes: Object.entries(fields.attributes ?? {}).map(([key, value]) => ({ key, value: { stringValue: value } })),
+      attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: { stringValue: value } })),
       status: { code: fields.isError === true ? STATUS.error : STATUS.ok },
     };
     byService.set(service, [...(byService.get(service) ?? []), span]);

@@ -81,7 +81,7 @@ export function layoutInDirection(
   graph.setGraph({
     rankdir: direction,
     nodesep: direction === "LR" ? 24 : 32,
-    ranksep: direction === "LR" ? 48 : 28,
+    ranksep: direction === "LR" ? 48 : 40,
     edgesep: 12,
     marginx: 16,
     marginy: 16,
