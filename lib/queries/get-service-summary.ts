@@ -27,33 +27,38 @@ type SummaryRow = {
   last_seen: Date | null;
   span_count: string | null;
   instance_count: number;
-  has_rollups: boolean;
-  is_callee: boolean;
+  has_own_data: boolean;
 };
 
 export async function getServiceSummary(
   input: { service: string; fromMs: number; toMs: number },
   pool: pg.Pool = getPool(),
 ): Promise<ServiceSummaryDetail | null> {
-  const window = toServiceWindow(input.fromMs, input.toMs);
   const { rows } = await pool.query<SummaryRow>(
-    `SELECT s.first_seen, s.last_seen, s.span_count,
-            (SELECT count(*)::int FROM instances i WHERE i.service = $1) AS instance_count,
-            EXISTS (SELECT 1 FROM service_minute_totals t WHERE t.service_name = $1) AS has_rollups,
-            EXISTS (SELECT 1 FROM edge_minute_stats e WHERE e.callee = $1 AND e.is_virtual AND e.minute >= $2 AND e.minute < $3) AS is_callee
-       FROM (SELECT 1) AS one
+    `SELECT s.first_seen, s.last_seen, s.span_count, i.instance_count,
+            (s.name IS NOT NULL OR i.instance_count > 0
+             OR EXISTS (SELECT 1 FROM service_minute_totals t WHERE t.service_name = $1)) AS has_own_data
+       FROM (SELECT count(*)::int AS instance_count FROM instances WHERE service = $1) AS i
        LEFT JOIN services s ON s.name = $1`,
-    [input.service, new Date(window.fromMinuteMs).toISOString(), new Date(window.toMinuteMs).toISOString()],
+    [input.service],
   );
   const row = rows[0];
-  const hasOwnData = row.first_seen !== null || row.instance_count > 0 || row.has_rollups;
-  if (!hasOwnData && !row.is_callee) return null;
+  if (!row.has_own_data) {
+    // Only then look for it as a callee: edge_minute_stats has no index on the callee, so
+    // this reads the window's edge rows (a real service never pays for it).
+    const window = toServiceWindow(input.fromMs, input.toMs);
+    const callee = await pool.query(
+      `SELECT 1 FROM edge_minute_stats WHERE callee = $1 AND is_virtual AND minute >= $2 AND minute < $3 LIMIT 1`,
+      [input.service, new Date(window.fromMinuteMs).toISOString(), new Date(window.toMinuteMs).toISOString()],
+    );
+    if (callee.rows.length === 0) return null;
+  }
   return {
     name: input.service,
     firstSeen: row.first_seen?.toISOString() ?? null,
     lastSeen: row.last_seen?.toISOString() ?? null,
     spanCount: row.span_count === null ? 0 : Number(row.span_count),
     instanceCount: row.instance_count,
-    isVirtual: !hasOwnData,
+    isVirtual: !row.has_own_data,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toSeriesRows } from "./to-series-rows";
+import { toSeriesRows, valueAxisTicks } from "./to-series-rows";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 21, 10, 0);
@@ -62,5 +62,25 @@ describe("toSeriesRows", () => {
     expect(toSeriesRows({ fromMs: T0, toMs: T0, bucketMs: MIN, buckets: [bucket(T0, 1)] })).toEqual([]);
     const rows = toSeriesRows({ fromMs: T0, toMs: T0 + MIN, bucketMs: MIN, buckets: [bucket(T0 - MIN, 5), bucket(T0, 1)] });
     expect(rows.map((row) => row.calls)).toEqual([1]);
+  });
+});
+
+describe("valueAxisTicks", () => {
+  const rows = toSeriesRows({
+    fromMs: T0,
+    toMs: T0 + 2 * MIN,
+    bucketMs: MIN,
+    buckets: [{ ...bucket(T0, 6), errorPct: 25, p99Us: 142_000 }],
+  });
+
+  it("steps by 1, 2, 2.5 or 5 × 10^n from 0 to at least the largest value", () => {
+    expect(valueAxisTicks(rows, ["errorPct"], 1)).toEqual([0, 10, 20, 30]);
+    expect(valueAxisTicks(rows, ["p50Ms", "p95Ms", "p99Ms"], 1)).toEqual([0, 50, 100, 150]);
+    expect(valueAxisTicks(rows, ["ratePerS"], 0.01)).toEqual([0, 0.025, 0.05, 0.075, 0.1]);
+  });
+
+  it("reaches the minimum top when the values are all zero or missing", () => {
+    expect(valueAxisTicks(rows.slice(1), ["errorPct"], 1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(valueAxisTicks([], ["ratePerS"], 0.1)).toEqual([0, 0.025, 0.05, 0.075, 0.1]);
   });
 });

@@ -88,3 +88,26 @@ export function toSeriesRows(series: SeriesInput): SeriesRow[] {
   }
   return rows;
 }
+
+export type SeriesValueKey = "ratePerS" | "errorPct" | "p50Ms" | "p95Ms" | "p99Ms";
+
+/**
+ * Round ticks from 0 for a value axis (1, 2 or 5 × 10^n steps, about four of them) reaching
+ * at least the largest value of `keys` in the rows, and at least `minTop` (an all-zero or
+ * empty series still gets a readable axis). The last tick is the axis top.
+ */
+export function valueAxisTicks(rows: readonly SeriesRow[], keys: readonly SeriesValueKey[], minTop: number): number[] {
+  let max = minTop;
+  for (const row of rows) {
+    for (const key of keys) {
+      const value = row[key];
+      if (value !== null && value > max) max = value;
+    }
+  }
+  const rough = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let i = 0; ticks.at(-1) === undefined || (ticks.at(-1) as number) < max; i++) ticks.push(Number((i * step).toPrecision(12)));
+  return ticks;
+}

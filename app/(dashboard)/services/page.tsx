@@ -1,28 +1,36 @@
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/ui/coming-soon";
-import { ServicesIcon } from "@/components/ui/icons";
+import { Suspense } from "react";
+import { ServicesListSkeleton } from "@/components/service-detail/services-list";
 import { PageHeader } from "@/components/ui/page-header";
+import { listServices } from "@/lib/queries/list-services";
+import { getQueryClient } from "@/lib/query-client/get-query-client";
+import { servicesQueryOptions } from "@/lib/query-client/services-query";
+import { ServicesClient } from "./client";
 
 export const metadata: Metadata = { title: "Services" };
 
 export default function ServicesPage() {
   return (
     <>
-      <PageHeader title="Services" description="Health, latency and instances of each service." />
-      <ComingSoon
-        icon={ServicesIcon}
-        summary="A page per service: how much traffic it serves, how often it fails and how fast it answers."
-        dataSource="Built from the per-minute service rollups written alongside every span batch, plus instance heartbeats."
-        features={[
-          {
-            title: "RED charts",
-            detail: "Requests per second, error rate and p50/p95/p99 latency over time, with a selectable window.",
-          },
-          { title: "Operations", detail: "Each endpoint or span name with its own call count, errors and latency." },
-          { title: "Instances", detail: "Registered instances with version, address, health and time of the last heartbeat." },
-          { title: "Dependencies", detail: "Upstream callers and downstream callees with the health of each edge." },
-        ]}
+      <PageHeader
+        title="Services"
+        description="Every service that has sent spans. Open one for its request rate, errors and latency over time, its operations, callers, callees and instances."
       />
+      <Suspense fallback={<ServicesListSkeleton />}>
+        <ServicesData />
+      </Suspense>
     </>
+  );
+}
+
+/** Prefetched from the database with the client's query key; the client polls afterwards. */
+async function ServicesData() {
+  const queryClient = getQueryClient();
+  await queryClient.prefetchQuery({ ...servicesQueryOptions(), queryFn: async () => ({ services: await listServices() }) });
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <ServicesClient />
+    </HydrationBoundary>
   );
 }
