@@ -104,10 +104,11 @@ export function valueAxisTicks(rows: readonly SeriesRow[], keys: readonly Series
       if (value !== null && value > max) max = value;
     }
   }
+  if (!(max > 0)) return [0, 1];
   const rough = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
-  const ticks: number[] = [];
-  for (let i = 0; ticks.at(-1) === undefined || (ticks.at(-1) as number) < max; i++) ticks.push(Number((i * step).toPrecision(12)));
-  return ticks;
+  // The tolerance keeps a top that is already a whole step (e.g. 0.3 / 0.1) from growing one more.
+  const steps = Math.ceil(max / step - 1e-9);
+  return Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
