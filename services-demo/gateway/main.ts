@@ -158,6 +158,7 @@ runService(async ({ env, log }) => {
         route: resolved.routeId,
         method: ctx.method,
         path: resolved.upstreamPath,
+        template: resolved.template,
         headers,
         body,
         // By method only: a client's Idempotency-Key does not make POST /orders safe to repeat

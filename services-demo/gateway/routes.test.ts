@@ -8,13 +8,24 @@ describe("resolveRoute", () => {
       routeId: "catalog",
       service: "catalog",
       upstreamPath: "/products?limit=3",
+      template: "/products",
     });
-    expect(resolveRoute("/api/catalog/products/bw-rope")?.upstreamPath).toBe("/products/bw-rope");
+    expect(resolveRoute("/api/catalog/products/bw-rope")).toMatchObject({
+      upstreamPath: "/products/bw-rope",
+      template: "/products/{id}",
+    });
   });
 
   it("maps /api/orders and /api/orders/* to the orders route", () => {
-    expect(resolveRoute("/api/orders")).toEqual({ routeId: "orders", service: "orders", upstreamPath: "/orders" });
-    expect(resolveRoute("/api/orders/ord_1")?.upstreamPath).toBe("/orders/ord_1");
+    expect(resolveRoute("/api/orders")).toEqual({
+      routeId: "orders",
+      service: "orders",
+      upstreamPath: "/orders",
+      template: "/orders",
+    });
+    expect(resolveRoute("/api/orders/ord_1")).toMatchObject({ upstreamPath: "/orders/ord_1", template: "/orders/{id}" });
+    // An id is an id whatever it looks like; later segments stay (url.template, one operation per shape).
+    expect(resolveRoute("/api/orders/ord_2/cancel", "?now=1")?.template).toBe("/orders/{id}/cancel");
   });
 
   it("does not route look-alikes", () => {

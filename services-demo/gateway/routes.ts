@@ -25,7 +25,22 @@ export const GATEWAY_UPSTREAMS = [...new Set(DECLARED_ROUTES.map((route) => rout
 /** Per-attempt timeouts: orders makes two upstream calls of its own (with retries) per order. */
 export const ROUTE_TIMEOUT_MS: Record<GatewayRouteId, number> = { catalog: 2_000, orders: 6_000 };
 
-export type ResolvedRoute = { routeId: GatewayRouteId; service: string; upstreamPath: string };
+export type ResolvedRoute = {
+  routeId: GatewayRouteId;
+  service: string;
+  upstreamPath: string;
+  /** The upstream path with its id segment as `{id}` (url.template): `/products/{id}`, `/orders`. */
+  template: string;
+};
+
+/** `/products/bw-rope?x=1` → `/products/{id}`: the second segment is an id; the query goes. */
+export function urlTemplate(upstreamPath: string): string {
+  const path = upstreamPath.split("?")[0];
+  return path
+    .split("/")
+    .map((segment, index) => (index === 2 && segment !== "" ? "{id}" : segment))
+    .join("/");
+}
 
 /**
  * `/api/catalog/products?limit=3` → catalog `/products?limit=3`; `/api/orders`, `/api/orders/…`
@@ -33,9 +48,11 @@ export type ResolvedRoute = { routeId: GatewayRouteId; service: string; upstream
  */
 export function resolveRoute(path: string, search = ""): ResolvedRoute | undefined {
   const catalog = /^\/api\/catalog(\/.*)$/.exec(path);
-  if (catalog) return { routeId: "catalog", service: "catalog", upstreamPath: `${catalog[1]}${search}` };
+  if (catalog)
+    return { routeId: "catalog", service: "catalog", upstreamPath: `${catalog[1]}${search}`, template: urlTemplate(catalog[1]) };
   const orders = /^\/api(\/orders(?:\/.*)?)$/.exec(path);
-  if (orders) return { routeId: "orders", service: "orders", upstreamPath: `${orders[1]}${search}` };
+  if (orders)
+    return { routeId: "orders", service: "orders", upstreamPath: `${orders[1]}${search}`, template: urlTemplate(orders[1]) };
   return undefined;
 }
 

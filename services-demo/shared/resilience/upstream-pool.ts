@@ -85,6 +85,12 @@ export type UpstreamRequest = {
   method: string;
   /** Path and query, e.g. "/charge" or "/products?limit=10". */
   path: string;
+  /**
+   * The path's template (url.template), e.g. "/products/{id}": the CLIENT span is named
+   * "{method} {template}" as the HTTP semantic conventions ask, so an id in the path does not
+   * make every call an operation of its own. Default: the path without its query.
+   */
+  template?: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   /** Overrides the method-based idempotency rule (an Idempotency-Key header also counts). */
@@ -422,31 +428,36 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       [RESILIENCE_ATTRIBUTES.retryAttempt]: attemptNumber,
       [RESILIENCE_ATTRIBUTES.breakerState]: permit.state,
       ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route } : {}),
+      ...(request.template !== undefined ? { "url.template": request.template } : {}),
     };
     countLb(route, target);
-    return tracer.startActiveSpan(`${method} ${url.pathname}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const headers: Record<string, string> = { ...request.headers };
-      propagation.inject(context.active(), headers);
-      const startedAt = now();
-      // The HTTP auto-instrumentation would add a second CLIENT span for the same request.
-      const result = await context.with(suppressTracing(context.active()), () =>
-        sendHttp({
-          url,
-          method,
-          headers,
-          body: request.body,
-          timeoutMs,
-          signal,
-          agent: url.protocol === "https:" ? agents.https : agents.http,
-        }),
-      );
-      const durationMs = Math.max(0, now() - startedAt);
-      const outcome = toOutcome(result);
-      if (result.kind === "aborted") permit.release();
-      else permit.record({ success: result.kind === "response" && result.status < 500, durationMs });
-      endAttemptSpan(span, result);
-      return { result, record: { target, outcome, durationMs } };
-    });
+    return tracer.startActiveSpan(
+      `${method} ${request.template ?? url.pathname}`,
+      { kind: SpanKind.CLIENT, attributes },
+      async (span) => {
+        const headers: Record<string, string> = { ...request.headers };
+        propagation.inject(context.active(), headers);
+        const startedAt = now();
+        // The HTTP auto-instrumentation would add a second CLIENT span for the same request.
+        const result = await context.with(suppressTracing(context.active()), () =>
+          sendHttp({
+            url,
+            method,
+            headers,
+            body: request.body,
+            timeoutMs,
+            signal,
+            agent: url.protocol === "https:" ? agents.https : agents.http,
+          }),
+        );
+        const durationMs = Math.max(0, now() - startedAt);
+        const outcome = toOutcome(result);
+        if (result.kind === "aborted") permit.release();
+        else permit.record({ success: result.kind === "response" && result.status < 500, durationMs });
+        endAttemptSpan(span, result);
+        return { result, record: { target, outcome, durationMs } };
+      },
+    );
   };
 
   /** A call that could not be made still leaves a trace: see the module note on short-circuits. */
