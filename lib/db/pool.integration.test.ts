@@ -23,11 +23,11 @@ describe("createPool", () => {
     await admin.end();
   });
 
-  it("strips ?schema= from the URL and sets search_path, time zone and application name", async () => {
-    const { rows } = await pool.query<{ schema: string; tz: string; app: string }>(
-      "SELECT current_schema() AS schema, current_setting('TimeZone') AS tz, current_setting('application_name') AS app",
+  it("strips ?schema= from the URL and sets search_path, time zone, application name and no JIT", async () => {
+    const { rows } = await pool.query<{ schema: string; tz: string; app: string; jit: string }>(
+      "SELECT current_schema() AS schema, current_setting('TimeZone') AS tz, current_setting('application_name') AS app, current_setting('jit') AS jit",
     );
-    expect(rows[0]).toEqual({ schema, tz: "UTC", app: "pool-test" });
+    expect(rows[0]).toEqual({ schema, tz: "UTC", app: "pool-test", jit: "off" });
   });
 
   it("returns int8 as exact decimal strings and Prisma BigInt as bigint, on the same connections", async () => {
