@@ -5,8 +5,10 @@
  * saw it). Virtual and real rows of a pair are added, as get-topology merges them.
  *
  * Everything is computed in PostgreSQL: sums, rates (calls over the part of the bucket inside
- * the covered window, so the live bucket is not under-counted), error rates and the
- * percentiles of each bucket's merged histogram (rollup_histogram_quantiles). Buckets are
+ * the covered window, so the live bucket is not under-counted), error rates and the histogram
+ * bucket holding each percentile of every time bucket's merged histogram, in one window pass
+ * (quantileBucketsSql: rollup_histogram_quantiles' rule without a function call per time
+ * bucket). Buckets are
  * aligned to multiples of `bucketMs` since the epoch (listBucketStarts), so they stay put
  * while a live window slides; empty ones are filled with zero calls (fillSeries).
  */
@@ -17,7 +19,8 @@ import type { SeriesResponse } from "@/lib/query-client/topology-schemas";
 import { fillSeries } from "@/lib/topology/fill-series";
 import { resolveRollupWindow } from "@/lib/topology/rollup-window";
 import { listBucketStarts } from "@/lib/ui/time-range";
-import { quantilesMsSql, toTrafficStats, type TrafficStatsRow } from "./traffic-stats-row";
+import { quantileBucketsSql } from "./histogram-quantile-sql";
+import { toTrafficStats, type TrafficStatsRow } from "./traffic-stats-row";
 
 const MINUTE_MS = 60_000;
 /** A bucket's rate never divides by less than a second (the first instants of a live bucket). */
@@ -49,19 +52,17 @@ const EDGE_SERIES_SQL = `
      WHERE callee = $1 AND ($2::text IS NULL OR caller_service = $2) AND minute >= $3 AND minute < $4
   ), t AS (
     SELECT start_ms, sum(calls) AS calls, sum(errors) AS errors FROM window_rows GROUP BY start_ms
-  ), merged AS (
+  ), merged AS MATERIALIZED (
+    -- Hashed before the window pass sorts it (see get-topology).
     SELECT start_ms, b, sum(c)::int8 AS c
       FROM (SELECT start_ms, unnest(bucket_ids) AS b, unnest(bucket_counts) AS c FROM window_rows) AS e
      GROUP BY start_ms, b
-  ), q AS (
-    SELECT start_ms, rollup_histogram_quantiles(array_agg(b), array_agg(c), '{0.5,0.95,0.99}') AS quantiles
-      FROM merged GROUP BY start_ms
-  )
+  ), q AS (${quantileBucketsSql("start_ms")})
   SELECT t.start_ms, t.calls, t.errors,
          (t.calls * 1000.0 / greatest($8::int8, least(t.start_ms + $5::int8, $7::int8) - greatest(t.start_ms, $6::int8)))::float8
            AS rps,
          CASE WHEN t.calls > 0 THEN t.errors::float8 / t.calls END AS error_rate,
-         ${quantilesMsSql("q.quantiles")} AS quantiles_ms
+         q.b50, q.b95, q.b99
     FROM t LEFT JOIN q USING (start_ms)
    WHERE t.calls > 0
    ORDER BY t.start_ms`;
