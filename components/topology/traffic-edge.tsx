@@ -60,7 +60,7 @@ function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlo
               ? `border-2 border-bad bg-[#2a1215] ${selected ? "ring-2 ring-accent" : ""} shadow-[0_0_12px_rgba(239,68,68,0.45)]`
               : selected
                 ? "border border-accent bg-panel-raised"
-                : "border border-line-strong bg-panel/95",
+                : "border border-line-strong bg-panel",
             isDimmed ? "opacity-30" : "opacity-100",
           ].join(" ")}
           style={{

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TopologyEdge, TopologyNode, TrafficStats } from "@/lib/query-client/topology-schemas";
 import { ZERO_TRAFFIC } from "./assemble-topology";
 import { buildFlowElements, describeEdge, describeNode } from "./build-flow-elements";
-import { layoutGraph } from "./layout-graph";
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./layout-graph";
 
 const stats = (calls: number, errors: number, p95Ms = 42): TrafficStats => ({
   calls,
@@ -43,6 +43,7 @@ const quiet = { selection: null, matches: new Set<string>(), isSearching: false,
 describe("buildFlowElements", () => {
   it("places every node with its health and every edge with its route, health and breakers", () => {
     const flow = buildFlowElements({ nodes, edges }, layout, quiet);
+    expect(flow.nodes.every((node) => node.width === NODE_WIDTH && node.height === NODE_HEIGHT)).toBe(true);
     expect(flow.nodes.map((node) => [node.id, node.data.health, node.position])).toEqual([
       ["gateway", "healthy", layout.nodes.get("gateway")],
       ["orders", "failing", layout.nodes.get("orders")],

@@ -8,7 +8,7 @@ import type { TopologyEdge, TopologyNode } from "@/lib/query-client/topology-sch
 import { type EdgeBreakerSummary, summarizeEdgeBreakers } from "./breaker-summary";
 import { classifyHealth, type Health } from "./health";
 import { formatErrorRate, formatMs, formatRps } from "./format-traffic";
-import type { GraphLayout, Point } from "./layout-graph";
+import { type GraphLayout, NODE_HEIGHT, NODE_WIDTH, type Point } from "./layout-graph";
 import { edgeKey } from "./assemble-topology";
 
 export type TopologySelection = { kind: "node"; id: string } | { kind: "edge"; source: string; target: string };
@@ -84,6 +84,9 @@ export function buildFlowElements(
       id: node.id,
       type: "service",
       position,
+      // Fixed size (the layout's): bounds, fitting and exports know it before React Flow measures.
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
       data: { node, health, isMatch, isDimmed: view.isSearching && !isMatch, isFocus: view.focusId === node.id },
       selected: isSelectedNode(view.selection, node.id),
       ariaLabel: describeNode(node, health),
