@@ -101,8 +101,9 @@ export function NodeSearch({
           className={`${controlClass} w-44 pl-7`}
         />
       </div>
-      <span id="topology-search-hint" className="text-xs text-faint tabular-nums" aria-live="polite">
-        {isSearching ? `${matchCount} ${matchCount === 1 ? "match" : "matches"}${matchCount > 0 ? " · Enter to go" : ""}` : ""}
+      <span id="topology-search-hint" className="text-xs whitespace-nowrap text-faint tabular-nums" aria-live="polite">
+        {isSearching ? `${matchCount} ${matchCount === 1 ? "match" : "matches"}` : ""}
+        <span className="sr-only">Enter goes to the next match, Shift+Enter to the previous, Escape clears.</span>
       </span>
     </div>
   );

@@ -157,8 +157,10 @@ function TopologyView({
               "Loading…"
             ) : (
               <>
-                {focused.nodes.length} of {data.nodes.length} nodes · updated{" "}
-                <RelativeTime iso={new Date(updatedAt).toISOString()} nowMs={nowMs} />
+                {focused.nodes.length === data.nodes.length
+                  ? data.nodes.length
+                  : `${focused.nodes.length} of ${data.nodes.length}`}{" "}
+                nodes · updated <RelativeTime iso={new Date(updatedAt).toISOString()} nowMs={nowMs} />
               </>
             )}
           </p>
