@@ -40,7 +40,6 @@ test("Tab reaches the sidebar and Enter opens Traces, marked as the current page
 
 test("every section not built yet has a page that says what it will show", async ({ page }) => {
   for (const [path, title] of [
-    ["/topology", "Topology"],
     ["/traffic", "Traffic"],
   ] as const) {
     await page.goto(path);
