@@ -22,6 +22,8 @@
  *          cases take a fifth) --seed 1 --in-flight 16 (requests handed to the writer at once)
  *          --keep-schema (leave the scratch schema) --reuse-schema NAME (skip the load: time the
  *          queries on a schema an earlier --keep-schema run left; it is kept again)
+ *          --only TEXT (time only the cases whose label contains TEXT, e.g. "trace search";
+ *          skips the raw-vs-rollups comparison)
  * The exit code is non-zero only on errors; missed targets are reported, not failed.
  */
 import { randomBytes } from "node:crypto";
@@ -70,6 +72,7 @@ type Options = {
   inFlight: number;
   keepSchema: boolean;
   reuseSchema: string | undefined;
+  only: string | undefined;
 };
 
 function parseArgs(argv: string[]): Options {
@@ -80,6 +83,7 @@ function parseArgs(argv: string[]): Options {
     inFlight: 16,
     keepSchema: false,
     reuseSchema: undefined,
+    only: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -97,6 +101,10 @@ function parseArgs(argv: string[]): Options {
       const name = argv[++i];
       if (name === undefined || !/^bench_[a-z0-9_]+$/.test(name)) throw new Error("--reuse-schema needs a bench_… schema name");
       options.reuseSchema = name;
+    } else if (arg === "--only") {
+      const text = argv[++i];
+      if (text === undefined || text === "") throw new Error("--only needs part of a case label");
+      options.only = text;
     } else throw new Error(`unknown option ${arg}`);
   }
   return options;
@@ -282,7 +290,12 @@ type Case = {
   detail: string;
   /** Re-runs the slowest call (for EXPLAIN ANALYZE when the target is missed). */
   rerunSlowest: () => Promise<unknown>;
+  /** Left out by --only: not timed, not reported. */
+  skipped?: boolean;
 };
+
+/** --only: the part of a label a case needs to be timed. */
+let onlyLabel: string | undefined;
 
 /**
  * Times `iterations` calls of `makeCall(i)`, one at a time, after `warmup` untimed ones.
@@ -296,6 +309,9 @@ async function measure<T>(
   describe: (result: T) => number,
   unit: string,
 ): Promise<Case> {
+  if (onlyLabel !== undefined && !label.includes(onlyLabel)) {
+    return { label, targetMs, samples: [], detail: "", rerunSlowest: makeCall(0), skipped: true };
+  }
   for (let i = 0; i < Math.min(3, iterations); i++) await makeCall(iterations + i)();
   const samples: number[] = [];
   let slowest = { ms: -1, call: makeCall(0) };
@@ -472,6 +488,7 @@ type Comparison = { label: string; rawMs: number[]; rollupMs: number[] };
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  onlyLabel = options.only;
   const env = getEnv();
   if (env.DATABASE_URL === undefined) {
     throw new Error(
@@ -768,83 +785,86 @@ async function main(): Promise<void> {
       );
     }
 
-    log("\n… raw spans vs rollups: calls, errors, p50/p95/p99 of one service (or operation) over a window");
-    const comparisons: Comparison[] = [];
-    let worstError = { relative: 0, what: "" };
-    let countMismatches = 0;
-    let pairs = 0;
-    for (const [name, lengthMs, perService] of [
-      ["5 min", 5 * MINUTE_MS, 2],
-      ["1 h", HOUR_MS, 2],
-      ["6 h", 6 * HOUR_MS, 1],
-      ["24 h", DAY_MS, 1],
-    ] as const) {
-      const comparison: Comparison = { label: name, rawMs: [], rollupMs: [] };
-      const targets: { service: string; operation?: string }[] = [
-        ...DEMO_SERVICE_NAMES.flatMap((service) => Array.from({ length: perService }, () => ({ service }))),
-        ...(lengthMs <= HOUR_MS ? OPERATIONS : []),
-      ];
-      for (const target of targets) {
-        // Whole minutes, the rollups' resolution, so both sides count the same spans.
-        const drawn = pickWindow(lengthMs);
-        const window = {
-          fromMs: Math.floor(drawn.fromMs / MINUTE_MS) * MINUTE_MS,
-          toMs: Math.floor(drawn.fromMs / MINUTE_MS) * MINUTE_MS + lengthMs,
-        };
-        const kinds = kindsOf(target.service);
-        let t0 = performance.now();
-        const exact = await exactFromSpans(pool, target.service, kinds, window, target.operation);
-        comparison.rawMs.push(performance.now() - t0);
-        t0 = performance.now();
-        const rollup = await getServicePercentiles(pool, {
-          serviceName: target.service,
-          spanKinds: kinds,
-          operation: target.operation,
-          ...window,
-        });
-        comparison.rollupMs.push(performance.now() - t0);
-        pairs++;
-        const what = `${target.service}${target.operation === undefined ? "" : ` "${target.operation}"`} ${name}`;
-        if (exact.calls !== rollup.calls || exact.errors !== rollup.errors) {
-          countMismatches++;
-          log(`  ✘ ${what}: calls/errors raw ${exact.calls}/${exact.errors}, rollup ${rollup.calls}/${rollup.errors}`);
-        }
-        for (const [q, exactUs, rollupUs] of [
-          ["p50", exact.p50Us, rollup.p50Us],
-          ["p95", exact.p95Us, rollup.p95Us],
-          ["p99", exact.p99Us, rollup.p99Us],
-        ] as const) {
-          if (exactUs === null || rollupUs === null) {
-            if (exactUs !== rollupUs) log(`  ✘ ${what} ${q}: raw ${exactUs}, rollup ${rollupUs}`);
-            continue;
+    if (options.only === undefined) {
+      log("\n… raw spans vs rollups: calls, errors, p50/p95/p99 of one service (or operation) over a window");
+      const comparisons: Comparison[] = [];
+      let worstError = { relative: 0, what: "" };
+      let countMismatches = 0;
+      let pairs = 0;
+      for (const [name, lengthMs, perService] of [
+        ["5 min", 5 * MINUTE_MS, 2],
+        ["1 h", HOUR_MS, 2],
+        ["6 h", 6 * HOUR_MS, 1],
+        ["24 h", DAY_MS, 1],
+      ] as const) {
+        const comparison: Comparison = { label: name, rawMs: [], rollupMs: [] };
+        const targets: { service: string; operation?: string }[] = [
+          ...DEMO_SERVICE_NAMES.flatMap((service) => Array.from({ length: perService }, () => ({ service }))),
+          ...(lengthMs <= HOUR_MS ? OPERATIONS : []),
+        ];
+        for (const target of targets) {
+          // Whole minutes, the rollups' resolution, so both sides count the same spans.
+          const drawn = pickWindow(lengthMs);
+          const window = {
+            fromMs: Math.floor(drawn.fromMs / MINUTE_MS) * MINUTE_MS,
+            toMs: Math.floor(drawn.fromMs / MINUTE_MS) * MINUTE_MS + lengthMs,
+          };
+          const kinds = kindsOf(target.service);
+          let t0 = performance.now();
+          const exact = await exactFromSpans(pool, target.service, kinds, window, target.operation);
+          comparison.rawMs.push(performance.now() - t0);
+          t0 = performance.now();
+          const rollup = await getServicePercentiles(pool, {
+            serviceName: target.service,
+            spanKinds: kinds,
+            operation: target.operation,
+            ...window,
+          });
+          comparison.rollupMs.push(performance.now() - t0);
+          pairs++;
+          const what = `${target.service}${target.operation === undefined ? "" : ` "${target.operation}"`} ${name}`;
+          if (exact.calls !== rollup.calls || exact.errors !== rollup.errors) {
+            countMismatches++;
+            log(`  ✘ ${what}: calls/errors raw ${exact.calls}/${exact.errors}, rollup ${rollup.calls}/${rollup.errors}`);
           }
-          const relative = Math.abs(rollupUs - exactUs) / exactUs;
-          if (relative > worstError.relative) {
-            worstError = {
-              relative,
-              what: `${what} ${q}: exact ${fmt(exactUs / 1000, 3)} ms, rollup ${fmt(rollupUs / 1000, 3)} ms`,
-            };
+          for (const [q, exactUs, rollupUs] of [
+            ["p50", exact.p50Us, rollup.p50Us],
+            ["p95", exact.p95Us, rollup.p95Us],
+            ["p99", exact.p99Us, rollup.p99Us],
+          ] as const) {
+            if (exactUs === null || rollupUs === null) {
+              if (exactUs !== rollupUs) log(`  ✘ ${what} ${q}: raw ${exactUs}, rollup ${rollupUs}`);
+              continue;
+            }
+            const relative = Math.abs(rollupUs - exactUs) / exactUs;
+            if (relative > worstError.relative) {
+              worstError = {
+                relative,
+                what: `${what} ${q}: exact ${fmt(exactUs / 1000, 3)} ms, rollup ${fmt(rollupUs / 1000, 3)} ms`,
+              };
+            }
           }
         }
+        comparisons.push(comparison);
+        log(
+          `  ${name.padEnd(6)} ${String(comparison.rawMs.length).padStart(2)} pairs: raw spans p50 ${ms(percentile(comparison.rawMs, 50))} ms ` +
+            `(max ${ms(Math.max(...comparison.rawMs))}), rollups p50 ${ms(percentile(comparison.rollupMs, 50))} ms ` +
+            `(max ${ms(Math.max(...comparison.rollupMs))}) → speed-up ×${fmt(percentile(comparison.rawMs, 50) / percentile(comparison.rollupMs, 50), 0)}`,
+        );
       }
-      comparisons.push(comparison);
+      const errorBound = 0.02;
       log(
-        `  ${name.padEnd(6)} ${String(comparison.rawMs.length).padStart(2)} pairs: raw spans p50 ${ms(percentile(comparison.rawMs, 50))} ms ` +
-          `(max ${ms(Math.max(...comparison.rawMs))}), rollups p50 ${ms(percentile(comparison.rollupMs, 50))} ms ` +
-          `(max ${ms(Math.max(...comparison.rollupMs))}) → speed-up ×${fmt(percentile(comparison.rawMs, 50) / percentile(comparison.rollupMs, 50), 0)}`,
+        `  percentile error, rollups vs exact (percentile_disc on the raw rows), ${pairs} service/operation × window pairs: ` +
+          `max ${fmt(worstError.relative * 100, 2)} % (${worstError.what}); bound of the histogram ${fmt(HISTOGRAM_MAX_RELATIVE_ERROR * 100, 2)} %, ` +
+          `target ≤ 2 % ${worstError.relative <= errorBound ? "✔" : "✘"}; calls and errors equal: ${countMismatches === 0 ? "all ✔" : `${countMismatches} differ ✘`}`,
       );
     }
-    const errorBound = 0.02;
-    log(
-      `  percentile error, rollups vs exact (percentile_disc on the raw rows), ${pairs} service/operation × window pairs: ` +
-        `max ${fmt(worstError.relative * 100, 2)} % (${worstError.what}); bound of the histogram ${fmt(HISTOGRAM_MAX_RELATIVE_ERROR * 100, 2)} %, ` +
-        `target ≤ 2 % ${worstError.relative <= errorBound ? "✔" : "✘"}; calls and errors equal: ${countMismatches === 0 ? "all ✔" : `${countMismatches} differ ✘`}`,
-    );
 
     log(`\nload average at end: ${loadAverage()}`);
     log("\nsummary");
-    for (const c of cases) log(`  ${caseLine(c)}`);
-    const missed = cases.filter((c) => c.targetMs !== undefined && percentile(c.samples, 95) > c.targetMs);
+    const timed = cases.filter((c) => c.skipped !== true);
+    for (const c of timed) log(`  ${caseLine(c)}`);
+    const missed = timed.filter((c) => c.targetMs !== undefined && percentile(c.samples, 95) > c.targetMs);
     log(missed.length === 0 ? "every target met" : `${missed.length} target(s) missed:`);
     for (const c of missed) await explainMissed(pool, c);
   } finally {
