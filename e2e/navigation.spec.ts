@@ -39,9 +39,7 @@ test("Tab reaches the sidebar and Enter opens Traces, marked as the current page
 });
 
 test("every section not built yet has a page that says what it will show", async ({ page }) => {
-  for (const [path, title] of [
-    ["/traffic", "Traffic"],
-  ] as const) {
+  for (const [path, title] of [["/traffic", "Traffic"]] as const) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(page.getByText("What this page will show")).toBeVisible();
