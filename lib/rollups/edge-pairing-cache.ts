@@ -2,7 +2,7 @@
  * The short in-memory memory of edge pairing, one per process and database: CLIENT/PRODUCER
  * spans still waiting for their SERVER/CONSUMER child ("pending clients"), and SERVER/CONSUMER
  * spans whose parent has not been seen ("orphan servers"), both keyed by trace id + the
- * client's span id. Entries live `ttlMs` (default 60 s, from when they were stored); a pending
+ * client's span id. Entries live `ttlMs` (default 30 s, from when they were stored); a pending
  * client that expires becomes an edge to its server child if the database holds one, else to
  * a virtual node (compute-rollups); an orphan that expires is forgotten (its client's side,
  * here or in another process, counts the edge).
@@ -49,7 +49,7 @@ export type EdgePairingCacheOptions = {
    * becomes a virtual edge without asking. Default true.
    */
   pairsInDatabase?: boolean;
-  /** How long an unpaired span waits for its other half (ms). Default 60 000. */
+  /** How long an unpaired span waits for its other half (ms). Default 30 000: SDKs export every few seconds (5 s by default), and a child ends before its parent. */
   ttlMs?: number;
   /** Per map; the oldest entries are evicted past it. Default 200 000. */
   maxEntries?: number;
@@ -112,7 +112,7 @@ export class EdgePairingCache {
 
   constructor(options: EdgePairingCacheOptions = {}) {
     this.pairsInDatabase = options.pairsInDatabase ?? true;
-    this.ttlMs = options.ttlMs ?? 60_000;
+    this.ttlMs = options.ttlMs ?? 30_000;
     this.maxEntries = options.maxEntries ?? 200_000;
   }
 
