@@ -194,12 +194,20 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-1280x800-viewport.png` });
 }
 
-/** Clicks until the URL shows the change: a click before hydration would be lost. */
+/**
+ * The page is hydrated once its charts are drawn (they are rendered in the browser only);
+ * a click before that would be lost.
+ */
+async function waitForHydration(page: Page) {
+  await expect(page.getByTestId("chart-latency").locator(".recharts-surface")).toBeVisible({ timeout: 20_000 });
+}
+
+/** Clicks until the URL shows the change (a busy machine may still be attaching handlers). */
 async function clickUntilUrl(page: Page, click: () => Promise<unknown>, url: RegExp) {
   await expect(async () => {
     await click();
-    await expect(page).toHaveURL(url, { timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
+    await expect(page).toHaveURL(url, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 test.describe.configure({ mode: "serial" });
@@ -274,6 +282,7 @@ test("a service's page: charts with units and annotations, operations, callers a
 
 test("sorting the operations and picking one keeps both in the URL and filters the charts", async ({ page }) => {
   await page.goto("/services/sd-orders?range=15m");
+  await waitForHydration(page);
   const operations = page.getByTestId("operation-row");
   await expect(operations.nth(0)).toHaveAttribute("data-operation", "GET /orders");
 
@@ -299,15 +308,30 @@ test("sorting the operations and picking one keeps both in the URL and filters t
 
 test("the keyboard reaches an operation and charts it", async ({ page }) => {
   await page.goto("/services/sd-orders?range=15m");
+  await waitForHydration(page);
   const button = page.getByTestId("operation-row").filter({ hasText: "POST /orders" }).getByRole("button").first();
   await expect(button).toBeVisible();
   await expect(async () => {
     await button.focus();
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/operation=POST/, { timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
+    await expect(page).toHaveURL(/operation=POST/, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(button).toBeFocused();
   await expect(page.getByTestId("chart-subject")).toContainText("Operation POST /orders");
+
+  // A chart takes focus and shows its first bucket (nothing yet); → moves through the
+  // buckets until one with calls.
+  const chart = page.getByTestId("chart-latency").getByRole("application");
+  const tooltip = page.getByTestId("chart-latency").locator(".recharts-tooltip-wrapper");
+  await chart.focus();
+  await expect(chart).toBeFocused();
+  await expect(tooltip).toContainText("No requests");
+  await expect(async () => {
+    await page.keyboard.press("ArrowRight");
+    await expect(tooltip).toContainText(/\d+ calls?, \d+ errors?/, { timeout: 200 });
+  }).toPass({ timeout: 15_000 });
+  await expect(tooltip).toContainText("ms");
+  await screenshot(page, "service-detail-keyboard-tooltip");
 });
 
 test("a range without traffic says so, and a range the server refuses shows its error", async ({ page }) => {

@@ -151,7 +151,13 @@ export function ServiceTimeChart({
   return (
     <div className="relative" style={{ height }} data-testid={testId}>
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={[...rows]} syncId={syncId} margin={{ top: 20, right: 16, bottom: 18, left: 4 }}>
+        <ComposedChart
+          data={[...rows]}
+          syncId={syncId}
+          margin={{ top: 20, right: 16, bottom: 18, left: 4 }}
+          title={`${yLabel} over time`}
+          desc="Focus the chart and use the left and right arrow keys to read each time bucket."
+        >
           <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis
             type="number"
@@ -196,6 +202,8 @@ export function ServiceTimeChart({
             content={<ChartTooltip series={series} formatValue={formatValue} spanMs={spanMs} />}
             cursor={{ stroke: CHART_COLORS.cursor }}
             isAnimationActive={false}
+            // A bucket without calls has only nulls; keep it in the tooltip ("No requests").
+            filterNull={false}
           />
           {series.map((s) =>
             s.shape === "area" ? (
