@@ -14,7 +14,7 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import type { BreakerState, InstanceStatus } from "@/lib/control/contract";
-import { type QuantileBucketColumns, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
+import { type QuantileBucketColumns, queryRollups, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
 import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
 
 export const EDGE_DIRECTIONS = ["upstream", "downstream"] as const;
@@ -127,7 +127,7 @@ export async function getServiceEdges(
   pool: pg.Pool = getPool(),
 ): Promise<ServiceEdges> {
   const window = toServiceWindow(input.fromMs, input.toMs);
-  const { rows } = await pool.query<EdgeRow>(EDGES_SQL, [
+  const { rows } = await queryRollups<EdgeRow>(pool, EDGES_SQL, [
     input.service,
     new Date(window.fromMinuteMs).toISOString(),
     new Date(window.toMinuteMs).toISOString(),

@@ -8,7 +8,7 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import type { SpanKind } from "@/lib/otlp/model";
-import { type QuantileBucketColumns, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
+import { type QuantileBucketColumns, queryRollups, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
 import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
 
 export const DEFAULT_OPERATIONS_LIMIT = 200;
@@ -88,7 +88,7 @@ export async function getServiceOperations(
   pool: pg.Pool = getPool(),
 ): Promise<ServiceOperations> {
   const window = toServiceWindow(input.fromMs, input.toMs);
-  const { rows } = await pool.query<OperationRow>(OPERATIONS_SQL, [
+  const { rows } = await queryRollups<OperationRow>(pool, OPERATIONS_SQL, [
     input.service,
     new Date(window.fromMinuteMs).toISOString(),
     new Date(window.toMinuteMs).toISOString(),

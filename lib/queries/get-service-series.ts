@@ -13,7 +13,7 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import { SPAN_KIND, type SpanKind } from "@/lib/otlp/model";
-import { type QuantileBucketColumns, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
+import { type QuantileBucketColumns, queryRollups, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
 import { MIN_RATE_DIVISOR_MS, toServiceWindow } from "@/lib/service-detail/service-window";
 
 /** Span kinds that serve requests: what "the service's traffic" means when no kind is given. */
@@ -72,7 +72,8 @@ const MINUTE_MS = 60_000;
 // $7 window end ms (rates), $8 minimum rate divisor ms, [$9 operation].
 const seriesSql = (table: string, operationFilter: string) => `
   WITH window_rows AS (
-    SELECT (floor(extract(epoch FROM minute) * 1000 / $5::int8) * $5::int8)::int8 AS start_ms,
+    -- int8 arithmetic: extract() is numeric, and numeric division per row was measurably slower.
+    SELECT (extract(epoch FROM minute)::int8 * 1000 / $5::int8) * $5::int8 AS start_ms,
            calls, errors, bucket_ids, bucket_counts
       FROM ${table}
      WHERE service_name = $1 AND minute >= $2 AND minute < $3 AND span_kind = ANY($4::int2[]) ${operationFilter}
@@ -117,7 +118,7 @@ export async function getServiceSeries(input: GetServiceSeriesInput, pool: pg.Po
   const sql =
     operation === null ? seriesSql("service_minute_totals", "") : seriesSql("service_minute_stats", "AND operation = $9");
   if (operation !== null) params.push(operation);
-  const { rows } = await pool.query<BucketRow>(sql, params);
+  const { rows } = await queryRollups<BucketRow>(pool, sql, params);
   return {
     service: input.service,
     operation,
