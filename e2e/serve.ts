@@ -12,15 +12,18 @@ import pg from "pg";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-async function dropRunSchema(url: string): Promise<void> {
+/** Drops this run's schemas: Breakwater's (from the URL) and the demo shop's (DEMO_DB_SCHEMA), if e2e_*. */
+async function dropRunSchemas(url: string): Promise<void> {
   const parsed = new URL(url);
-  const schema = parsed.searchParams.get("schema");
-  if (!schema?.startsWith("e2e_")) return;
+  const schemas = [parsed.searchParams.get("schema"), process.env.DEMO_DB_SCHEMA].filter(
+    (schema): schema is string => schema?.startsWith("e2e_") === true,
+  );
+  if (schemas.length === 0) return;
   parsed.searchParams.delete("schema");
   const client = new pg.Client({ connectionString: parsed.toString() });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema.replaceAll('"', '""')}" CASCADE`);
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema.replaceAll('"', '""')}" CASCADE`);
   } finally {
     await client.end();
   }
@@ -29,7 +32,7 @@ async function dropRunSchema(url: string): Promise<void> {
 async function cleanUp(): Promise<void> {
   try {
     const url = process.env.DATABASE_URL;
-    if (url) await dropRunSchema(url);
+    if (url) await dropRunSchemas(url);
     const dataDir = process.env.BREAKWATER_DATA_DIR;
     if (dataDir?.includes("breakwater-e2e-")) rmSync(dataDir, { recursive: true, force: true });
   } catch (error) {
@@ -39,8 +42,9 @@ async function cleanUp(): Promise<void> {
 
 const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/start.ts")], {
   cwd: root,
-  // No demo shop: the browser tests expect their own (empty or seeded) data, not live traffic.
-  env: { ...process.env, BREAKWATER_DEMO: "false" },
+  // No demo shop unless the config asks for it (the e2e/demo/ journeys): the other specs
+  // expect their own (empty or seeded) data, not live traffic.
+  env: { ...process.env, BREAKWATER_DEMO: process.env.BREAKWATER_DEMO === "true" ? "true" : "false" },
   stdio: "inherit",
 });
 
