@@ -234,6 +234,33 @@ describe("SpanWriter rollups", () => {
     expect((await rollups("t")).edges).toEqual(edges);
   });
 
+  it("writes the edges of clients still waiting when it closes, instead of losing them", async () => {
+    writer = new SpanWriter(db().pool, {
+      connections: 1,
+      batchMaxWaitMs: 5,
+      edgePairing: new EdgePairingCache({ ttlMs: 600_000 }),
+    });
+    writer.start();
+    const external: SpanSpec = {
+      trace: 8,
+      span: 81,
+      service: "c-gateway",
+      name: "POST /fraud-check",
+      kind: SPAN_KIND.CLIENT,
+      startMs: 7,
+      durationMs: 9,
+      error: true,
+      attributes: { "server.address": "fraud.example" },
+    };
+    expect(await writer.submit(requestOf([external]))).toEqual({ inserted: 1, duplicates: 0 });
+    expect((await rollups("c")).edges).toEqual([]);
+    await writer.close();
+    writer = undefined;
+    expect((await rollups("c")).edges).toEqual([
+      { key: "c-gateway -> fraud.example (virtual)@10:00", calls: 1, errors: 1, durationSumUs: 9_000, histogramCount: 1 },
+    ]);
+  });
+
   it("writes no rollups with edgePairing: false", async () => {
     writer = new SpanWriter(db().pool, { connections: 1, batchMaxWaitMs: 5, edgePairing: false });
     writer.start();

@@ -213,6 +213,28 @@ export class SpanWriter {
   }
 
   /**
+   * On close, after the last batch: writes the pairs completed in memory and every client
+   * still waiting for its child (a real edge if the database holds the child, else a virtual
+   * one), which would otherwise be lost with the process. Bounded by the drain timeout; a
+   * failure is logged (those edges are then lost, the spans are not).
+   */
+  private async flushEdgesOnClose(edgePairing: EdgePairingCache): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        flushExpiredEdges(this.pool, edgePairing, { nowMs: Number.POSITIVE_INFINITY }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${this.drainTimeoutMs} ms`)), this.drainTimeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      this.logger.warn("writing waiting rollup edges at shutdown failed", { error: errorMessage(error) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Queues a decoded request. Resolves after COMMIT with how many spans were new and how
    * many were already stored; rejects with QueueFullError, DatabaseUnavailableError or the
    * write's own error, in which case nothing of the request was committed.
@@ -271,6 +293,7 @@ export class SpanWriter {
     ]);
     clearTimeout(timer);
     await this.edgeFlush;
+    if (!timedOut && this.started && this.edgePairing !== undefined) await this.flushEdgesOnClose(this.edgePairing);
     if (timedOut || !this.started) {
       const left = this.queue.splice(0);
       this.queuedSpans = 0;
