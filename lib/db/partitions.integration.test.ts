@@ -133,7 +133,9 @@ describe("retention", () => {
       "spans_p2026112119",
     ]);
     // The tables are gone, not just detached; recent rows are untouched.
-    const { rows: leftovers } = await db.pool.query("SELECT 1 FROM pg_class WHERE relname = 'spans_p2026112113'");
+    const { rows: leftovers } = await db.pool.query(
+      "SELECT 1 FROM pg_class WHERE relname = 'spans_p2026112113' AND relnamespace = current_schema()::regnamespace",
+    );
     expect(leftovers).toHaveLength(0);
     const { rows } = await db.pool.query<{ tag: string; n: string }>(
       "SELECT left(attributes->>'pad', 3) AS tag, count(*) AS n FROM spans GROUP BY 1 ORDER BY 1",
