@@ -4,7 +4,8 @@ import Link from "next/link";
 import { BREAKER_STATE_DISPLAY, BreakerStateBadge } from "@/components/breakers/breaker-state-display";
 import type { ServiceEdgeDto } from "@/lib/query-client/service-detail-schemas";
 import { formatLatencyUs, formatPercent, formatRate } from "@/lib/service-detail/format-service-detail";
-import { BREAKER_STATE_SEVERITY, summarizeEdgeBreakers } from "@/lib/service-detail/summarize-edge-breakers";
+import { isOwnerReporting } from "@/lib/breakers/summarize-breakers";
+import { STATES_BY_URGENCY, summarizeEdgeBreakers, toBreakerCounts } from "@/lib/breakers/summarize-edge-breakers";
 
 /**
  * One direction of a service's edges: the peer (a link to its own page), rate, error % and
@@ -105,15 +106,18 @@ export function EdgesTable({
 }
 
 function EdgeBreakers({ breakers }: { breakers: ServiceEdgeDto["breakers"] }) {
-  const summary = summarizeEdgeBreakers(breakers);
-  if (summary.worstState === null) return <span className="text-xs text-faint">None reported</span>;
-  const counts = BREAKER_STATE_SEVERITY.filter((state) => summary.countByState[state] > 0)
-    .map((state) => `${summary.countByState[state]} ${BREAKER_STATE_DISPLAY[state].label.toLowerCase()}`)
-    .join(", ");
+  const summary = summarizeEdgeBreakers(toBreakerCounts(breakers));
+  if (summary === null) return <span className="text-xs text-faint">None reported</span>;
+  const counts = [
+    ...STATES_BY_URGENCY.filter((state) => summary.countByState[state] > 0).map(
+      (state) => `${summary.countByState[state]} ${BREAKER_STATE_DISPLAY[state].label.toLowerCase()}`,
+    ),
+    ...(summary.staleCount > 0 ? [`${summary.staleCount} stale`] : []),
+  ].join(", ");
   return (
-    <details className="group" data-testid="edge-breakers" data-state={summary.worstState}>
+    <details className="group" data-testid="edge-breakers" data-state={summary.state ?? "stale"}>
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded [&::-webkit-details-marker]:hidden">
-        <BreakerStateBadge state={summary.worstState} size="sm" />
+        {summary.state !== null && <BreakerStateBadge state={summary.state} size="sm" />}
         <span className="text-xs whitespace-nowrap text-muted">{counts}</span>
       </summary>
       <ul className="mt-1.5 space-y-1">
@@ -123,7 +127,7 @@ function EdgeBreakers({ breakers }: { breakers: ServiceEdgeDto["breakers"] }) {
               {breaker.ownerInstanceId} → {breaker.targetInstanceId}
             </span>
             <span className={BREAKER_STATE_DISPLAY[breaker.state].textClass}>{BREAKER_STATE_DISPLAY[breaker.state].label}</span>
-            {breaker.ownerStatus !== "healthy" && breaker.ownerStatus !== "degraded" && (
+            {!isOwnerReporting(breaker.ownerStatus) && (
               <span className="text-faint">(owner {breaker.ownerStatus ?? "gone"}: stale)</span>
             )}
           </li>

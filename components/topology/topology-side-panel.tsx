@@ -5,12 +5,11 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { BreakerStateBadge } from "@/components/breakers/breaker-state-display";
 import { ErrorPanel } from "@/components/ui/error-panel";
+import { STATES_BY_URGENCY, summarizeEdgeBreakers } from "@/lib/breakers/summarize-edge-breakers";
 import { Skeleton } from "@/components/ui/skeleton";
-import { STATE_URGENCY } from "@/lib/breakers/summarize-breakers";
 import { serviceSeriesQueryOptions } from "@/lib/query-client/service-detail-query";
 import { edgeSeriesQueryOptions } from "@/lib/query-client/topology-query";
 import type { SeriesResponse, TopologyEdge, TopologyNode, TrafficStats } from "@/lib/query-client/topology-schemas";
-import { summarizeEdgeBreakers } from "@/lib/topology/breaker-summary";
 import { HEALTH_LABEL, type TopologySelection } from "@/lib/topology/build-flow-elements";
 import { formatCalls, formatErrorRate, formatMs, formatRps } from "@/lib/topology/format-traffic";
 import { fromServiceSeries } from "@/lib/topology/from-service-series";
@@ -329,7 +328,6 @@ function EdgePanel({ edge, range, refetchInterval, onSelect, onFocus }: PanelPro
   const health = classifyHealth(edge.stats);
   const series = useQuery({ ...edgeSeriesQueryOptions(edge.source, edge.target, timeRangeQuery(range)), refetchInterval });
   const breaker = summarizeEdgeBreakers(edge.breakers);
-  const breakerCounts = [...edge.breakers].sort((a, b) => STATE_URGENCY[a.state] - STATE_URGENCY[b.state]);
 
   return (
     <PanelShell
@@ -369,15 +367,23 @@ function EdgePanel({ edge, range, refetchInterval, onSelect, onFocus }: PanelPro
         >
           <p className={`text-xs font-semibold ${breaker.isRefusing ? "text-bad" : "text-ink-soft"}`}>
             {breaker.isRefusing
-              ? `Circuit breaker ${breaker.label}: ${edge.source} refuses calls to ${edge.target} on ${breaker.count} of ${breaker.total} instance pairs`
+              ? `Circuit breaker ${breaker.label}: ${edge.source} refuses calls to ${edge.target} on ${breaker.refusingCount} of ${breaker.liveCount} instance pairs`
               : `Breakers: ${breaker.label}`}
           </p>
           <ul className="mt-1.5 flex flex-wrap gap-1.5">
-            {breakerCounts.map((entry) => (
-              <li key={entry.state} className="flex items-center gap-1 text-xs text-muted tabular-nums">
-                <BreakerStateBadge state={entry.state} size="sm" />× {entry.count}
+            {STATES_BY_URGENCY.filter((state) => breaker.countByState[state] > 0).map((state) => (
+              <li key={state} className="flex items-center gap-1 text-xs text-muted tabular-nums">
+                <BreakerStateBadge state={state} size="sm" />× {breaker.countByState[state]}
               </li>
             ))}
+            {breaker.staleCount > 0 && (
+              <li
+                className="flex items-center text-xs text-faint tabular-nums"
+                title="Owners that stopped reporting: their last reported state, not a live one"
+              >
+                {breaker.staleCount} stale
+              </li>
+            )}
           </ul>
           <Link
             className="mt-2 inline-block text-xs font-medium text-accent hover:underline"

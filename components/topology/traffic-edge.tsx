@@ -3,6 +3,7 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from "@xyflow/react";
 import { createContext, memo, useContext } from "react";
 import { BREAKER_STATE_DISPLAY } from "@/components/breakers/breaker-state-display";
+import type { EdgeBreakerSummary } from "@/lib/breakers/summarize-edge-breakers";
 import type { TrafficFlowEdge } from "@/lib/topology/build-flow-elements";
 import { formatErrorRate, formatMs, formatRps } from "@/lib/topology/format-traffic";
 import { routePath } from "@/lib/topology/layout-graph";
@@ -20,6 +21,15 @@ export function edgeColor(data: TrafficFlowEdge["data"]): string {
   return HEALTH_DISPLAY[data.health].color;
 }
 
+function describeBreakers(breaker: EdgeBreakerSummary): string {
+  const live =
+    breaker.state === null
+      ? "none live"
+      : `${BREAKER_STATE_DISPLAY[breaker.state].label.toLowerCase()} on ${breaker.count} of ${breaker.liveCount}`;
+  const stale = breaker.staleCount > 0 ? `; ${breaker.staleCount} stale (owner stopped reporting)` : "";
+  return `Breakers on this edge: ${live}${stale}`;
+}
+
 /**
  * One caller → callee edge along the layout's route, labelled with its rate, error rate and
  * p95. An edge with a breaker refusing calls is drawn red, thick and dashed with moving dashes,
@@ -32,7 +42,8 @@ function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlo
   const color = edgeColor(data);
   const isRefusing = breaker?.isRefusing === true;
   const isProbing = breaker?.state === "half_open";
-  const breakerDisplay = breaker === null ? null : BREAKER_STATE_DISPLAY[breaker.state];
+  // Every breaker stale (owners stopped reporting): no live state, the label says "n stale".
+  const breakerDisplay = breaker === null || breaker.state === null ? null : BREAKER_STATE_DISPLAY[breaker.state];
   const BreakerIcon = breakerDisplay?.icon;
   const hasTraffic = edge.stats.calls > 0;
 
@@ -88,19 +99,19 @@ function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlo
           ) : (
             <div className="whitespace-nowrap text-faint">no calls</div>
           )}
-          {breaker !== null && breakerDisplay !== null && BreakerIcon !== undefined && (
+          {breaker !== null && (
             <div
               className={[
                 "mt-0.5 inline-flex items-center gap-1 rounded px-1 font-semibold whitespace-nowrap",
                 isRefusing
                   ? "bg-bad px-1.5 text-[12px] text-canvas uppercase"
-                  : isProbing
+                  : isProbing && breakerDisplay !== null
                     ? `border ${breakerDisplay.badgeClass} ${breakerDisplay.textClass}`
                     : "font-medium text-faint",
               ].join(" ")}
-              title={`Breakers on this edge: ${breakerDisplay.label.toLowerCase()} on ${breaker.count} of ${breaker.total}`}
+              title={describeBreakers(breaker)}
             >
-              <BreakerIcon className="size-3" />
+              {BreakerIcon !== undefined && <BreakerIcon className="size-3" />}
               {breaker.label}
             </div>
           )}

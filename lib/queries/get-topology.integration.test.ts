@@ -128,7 +128,7 @@ describe("getTopology", () => {
     expect(nodes.every((node) => node.instances.healthy + node.instances.degraded + node.instances.unhealthy === 0)).toBe(true);
   });
 
-  it("adds heartbeat-only services and live breakers per edge, leaving out owners that stopped reporting", async () => {
+  it("adds heartbeat-only services and breakers per edge, those of owners that stopped reporting as stale", async () => {
     await ingestDemoShape(SPANS_START);
     await insertInstance("orders-v1-1", "orders", "healthy");
     await insertInstance("orders-v2-1", "orders", "degraded");
@@ -141,7 +141,8 @@ describe("getTopology", () => {
     await insertBreaker("orders-v1-1", "orders", "payments-2", "payments", "closed");
     await insertBreaker("orders-v2-1", "orders", "payments-1", "payments", "half_open");
     await insertBreaker("orders-v2-1", "orders", "payments-2", "payments", "closed");
-    await insertBreaker("gateway-1", "gateway", "catalog-1", "catalog", "open"); // stale: not shown
+    await insertBreaker("gateway-1", "gateway", "catalog-1", "catalog", "open"); // stale: owner unhealthy
+    await insertBreaker("orders-v0-1", "orders", "payments-1", "payments", "open"); // stale: owner gone
     await insertBreaker("notifier-1", "notifier", "mailer-1", "mailer", "closed"); // no traffic in the window
 
     const { nodes, edges } = await getTopology(WINDOW, db.pool);
@@ -163,16 +164,17 @@ describe("getTopology", () => {
     expect(nodeById(nodes, "notifier")).toMatchObject({ isVirtual: false, stats: { calls: 0 } });
 
     expect(edgeOf(edges, "orders", "payments").breakers).toEqual([
-      { state: "closed", count: 2 },
-      { state: "half_open", count: 1 },
-      { state: "open", count: 1 },
+      { state: "open", isStale: false, count: 1 },
+      { state: "half_open", isStale: false, count: 1 },
+      { state: "closed", isStale: false, count: 2 },
+      { state: "open", isStale: true, count: 1 },
     ]);
     expect(edgeOf(edges, "orders", "payments").stats.calls).toBe(10);
-    expect(edgeOf(edges, "gateway", "catalog").breakers).toEqual([]);
+    expect(edgeOf(edges, "gateway", "catalog").breakers).toEqual([{ state: "open", isStale: true, count: 1 }]);
     expect(edgeOf(edges, "notifier", "mailer")).toMatchObject({
       isVirtual: false,
       stats: { calls: 0, errorRate: null },
-      breakers: [{ state: "closed", count: 1 }],
+      breakers: [{ state: "closed", isStale: false, count: 1 }],
     });
     expect(edges).toHaveLength(8);
   });

@@ -3,9 +3,10 @@
  *
  * - nodes: services with rows in service_minute_totals (stats over their SERVER and CONSUMER
  *   spans), virtual peers (stats over the calls their callers made), services that only send
- *   heartbeats (instances), and both ends of live breakers;
+ *   heartbeats (instances), and both ends of breakers;
  * - edges: edge_minute_stats per caller → callee (the CLIENT spans' calls, errors and
- *   latency), plus the live breakers of each owner → target service pair, counted per state.
+ *   latency), plus the breakers of each owner → target service pair, counted per state and
+ *   owner liveness.
  *
  * Every number is computed in SQL: sums, rates (calls over the covered seconds, see
  * lib/topology/rollup-window), error rates, and the histogram bucket holding each of
@@ -148,22 +149,30 @@ async function readInstances(pool: pg.Pool): Promise<TopologyRows["instances"]> 
 }
 
 /**
- * Live breakers per owner service → target service and state: those whose owner still
- * reports (registry status healthy or degraded). A silent owner's last report is history
- * (the Breakers page shows it as stale), not the edge's state now.
+ * Breakers per owner service → target service, state and owner liveness: an owner whose
+ * registry status is not healthy or degraded (or that is gone) stopped reporting, so its
+ * breakers' states are its last reports — stale, kept apart (isOwnerReporting, as on the
+ * Breakers page and a service's page).
  */
 async function readBreakers(pool: pg.Pool): Promise<TopologyRows["breakers"]> {
-  const { rows } = await pool.query<{ owner_service: string; target_service: string; state: BreakerState; count: number }>(
-    `SELECT b.owner_service, b.target_service, b.state, count(*)::int AS count
+  const { rows } = await pool.query<{
+    owner_service: string;
+    target_service: string;
+    state: BreakerState;
+    is_stale: boolean;
+    count: number;
+  }>(
+    `SELECT b.owner_service, b.target_service, b.state,
+            coalesce(i.status NOT IN ('healthy', 'degraded'), true) AS is_stale, count(*)::int AS count
        FROM breakers b
-       JOIN instances i ON i.instance_id = b.owner_instance_id
-      WHERE i.status IN ('healthy', 'degraded')
-      GROUP BY b.owner_service, b.target_service, b.state`,
+       LEFT JOIN instances i ON i.instance_id = b.owner_instance_id
+      GROUP BY 1, 2, 3, 4`,
   );
   return rows.map((row) => ({
     ownerService: row.owner_service,
     targetService: row.target_service,
     state: row.state,
+    isStale: row.is_stale,
     count: row.count,
   }));
 }

@@ -43,7 +43,8 @@ export const topologyNodeSchema = z.object({
 });
 export type TopologyNode = z.infer<typeof topologyNodeSchema>;
 
-export const breakerStateCountSchema = z.object({ state: z.enum(BREAKER_STATES), count: count });
+/** Breakers of one state; isStale: their owner stopped reporting (its last report, not now). */
+export const breakerStateCountSchema = z.object({ state: z.enum(BREAKER_STATES), isStale: z.boolean(), count: count });
 export type BreakerStateCount = z.infer<typeof breakerStateCountSchema>;
 
 export const topologyEdgeSchema = z.object({
@@ -56,8 +57,8 @@ export const topologyEdgeSchema = z.object({
   /** The calls as the caller's CLIENT spans saw them. */
   stats: trafficStatsSchema,
   /**
-   * Live breakers of the caller's instances on the callee's instances (owners still
-   * reporting), counted per state. An edge can exist for its breakers alone.
+   * Breakers of the caller's instances on the callee's instances, counted per state and
+   * owner liveness (summarizeEdgeBreakers). An edge can exist for its breakers alone.
    */
   breakers: z.array(breakerStateCountSchema),
 });

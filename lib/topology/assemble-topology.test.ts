@@ -60,9 +60,10 @@ describe("assembleTopology", () => {
       ...empty,
       edges: [{ caller: "orders", callee: "payments", isVirtual: false, stats: stats(10, 3) }],
       breakers: [
-        { ownerService: "orders", targetService: "payments", state: "open", count: 1 },
-        { ownerService: "orders", targetService: "payments", state: "closed", count: 3 },
-        { ownerService: "gateway", targetService: "catalog", state: "half_open", count: 1 },
+        { ownerService: "orders", targetService: "payments", state: "closed", isStale: false, count: 3 },
+        { ownerService: "orders", targetService: "payments", state: "open", isStale: true, count: 2 },
+        { ownerService: "orders", targetService: "payments", state: "open", isStale: false, count: 1 },
+        { ownerService: "gateway", targetService: "catalog", state: "half_open", isStale: false, count: 1 },
       ],
     });
     expect(nodes.map((node) => [node.id, node.isVirtual])).toEqual([
@@ -77,16 +78,18 @@ describe("assembleTopology", () => {
         target: "catalog",
         isVirtual: false,
         stats: ZERO_TRAFFIC,
-        breakers: [{ state: "half_open", count: 1 }],
+        breakers: [{ state: "half_open", isStale: false, count: 1 }],
       },
       {
         source: "orders",
         target: "payments",
         isVirtual: false,
         stats: stats(10, 3),
+        // Live ones first, most urgent first; the stale open ones apart.
         breakers: [
-          { state: "closed", count: 3 },
-          { state: "open", count: 1 },
+          { state: "open", isStale: false, count: 1 },
+          { state: "closed", isStale: false, count: 3 },
+          { state: "open", isStale: true, count: 2 },
         ],
       },
     ]);

@@ -1,6 +1,6 @@
 /**
  * Builds the service graph from what get-topology reads: services with rollup rows in the
- * window, edges and the virtual peers they reach, registered instances, and live breakers.
+ * window, edges and the virtual peers they reach, registered instances, and breakers.
  * Pure, so the rules below are unit-tested:
  *
  * - a node for every service that sent spans in the window, every caller and callee of an
@@ -9,9 +9,10 @@
  * - a node is virtual only when nothing but a virtual edge names it (a breaker or a heartbeat
  *   proves it is a service);
  * - an edge for every caller → callee pair with traffic, and for every owner → target pair of
- *   live breakers even without traffic in the window (an open breaker that refuses every
- *   call must still show).
+ *   breakers even without traffic in the window (an open breaker that refuses every call must
+ *   still show), counted per state and owner liveness (stale: the owner stopped reporting).
  */
+import { STATE_URGENCY } from "@/lib/breakers/summarize-breakers";
 import type { BreakerState } from "@/lib/control/contract";
 import type {
   BreakerStateCount,
@@ -31,8 +32,8 @@ export type TopologyRows = {
   virtualNodes: { callee: string; stats: TrafficStats }[];
   /** Registered (not deregistered) instances per service. */
   instances: ({ service: string } & InstanceCounts)[];
-  /** Live breakers per owner service, target service and state. */
-  breakers: { ownerService: string; targetService: string; state: BreakerState; count: number }[];
+  /** Breakers per owner service, target service, state and owner liveness. */
+  breakers: { ownerService: string; targetService: string; state: BreakerState; isStale: boolean; count: number }[];
 };
 
 export const ZERO_TRAFFIC: TrafficStats = Object.freeze({
@@ -103,8 +104,8 @@ export function assembleTopology(rows: TopologyRows): Pick<TopologyResponse, "no
       edge = { source: row.ownerService, target: row.targetService, isVirtual: false, stats: ZERO_TRAFFIC, breakers: [] };
       edges.set(key, edge);
     }
-    const existing = edge.breakers.find((entry) => entry.state === row.state);
-    if (existing === undefined) edge.breakers.push({ state: row.state, count: row.count });
+    const existing = edge.breakers.find((entry) => entry.state === row.state && entry.isStale === row.isStale);
+    if (existing === undefined) edge.breakers.push({ state: row.state, isStale: row.isStale, count: row.count });
     else existing.count += row.count;
   }
   const sortedEdges = [...edges.values()].sort((a, b) => byCodePoint(a.source, b.source) || byCodePoint(a.target, b.target));
@@ -113,5 +114,5 @@ export function assembleTopology(rows: TopologyRows): Pick<TopologyResponse, "no
 }
 
 function compareBreakerCounts(a: BreakerStateCount, b: BreakerStateCount): number {
-  return byCodePoint(a.state, b.state);
+  return Number(a.isStale) - Number(b.isStale) || STATE_URGENCY[a.state] - STATE_URGENCY[b.state];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { summarizeEdgeBreakers } from "@/lib/breakers/summarize-edge-breakers";
 import type { TopologyEdge, TopologyNode, TrafficStats } from "@/lib/query-client/topology-schemas";
 import { ZERO_TRAFFIC } from "./assemble-topology";
 import { buildFlowElements, describeEdge, describeNode } from "./build-flow-elements";
@@ -28,8 +29,8 @@ const edges: TopologyEdge[] = [
     isVirtual: false,
     stats: stats(300, 30),
     breakers: [
-      { state: "closed", count: 1 },
-      { state: "open", count: 1 },
+      { state: "closed", isStale: false, count: 1 },
+      { state: "open", isStale: false, count: 1 },
     ],
   },
   { source: "orders", target: "postgresql", isVirtual: true, stats: stats(120, 1), breakers: [] },
@@ -99,7 +100,7 @@ describe("text alternatives", () => {
       "postgresql, uninstrumented peer, degraded: 2 req/s, 0.83 % errors, p95 42 ms",
     );
     expect(describeNode(nodes[3], "no_traffic")).toBe("notifier, service, no traffic");
-    expect(describeEdge(edges[0], { state: "open", count: 1, total: 2, label: "open 1/2", isRefusing: true })).toBe(
+    expect(describeEdge(edges[0], summarizeEdgeBreakers(edges[0].breakers))).toBe(
       "gateway calls orders: 5 req/s, 10 % errors, p95 42 ms, breakers open 1/2",
     );
     expect(describeEdge({ ...edges[1], stats: ZERO_TRAFFIC }, null)).toBe("orders calls postgresql: no calls");

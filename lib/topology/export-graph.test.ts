@@ -17,8 +17,8 @@ describe("buildGraphExport", () => {
             isVirtual: false,
             stats,
             breakers: [
-              { state: "closed", count: 1 },
-              { state: "open", count: 1 },
+              { state: "closed", isStale: false, count: 1 },
+              { state: "open", isStale: false, count: 1 },
             ],
           },
         ],
@@ -46,8 +46,8 @@ describe("buildGraphExport", () => {
           isVirtual: false,
           stats,
           breakers: [
-            { state: "closed", count: 1 },
-            { state: "open", count: 1 },
+            { state: "closed", isStale: false, count: 1 },
+            { state: "open", isStale: false, count: 1 },
           ],
           health: "failing",
           breakerSummary: "open 1/2",

@@ -3,7 +3,7 @@
  * node and edge with the numbers the page shows (as the API gave them) and their health.
  */
 import type { TopologyEdge, TopologyNode } from "@/lib/query-client/topology-schemas";
-import { summarizeEdgeBreakers } from "./breaker-summary";
+import { summarizeEdgeBreakers } from "@/lib/breakers/summarize-edge-breakers";
 import { classifyHealth } from "./health";
 
 export type GraphExport = {
