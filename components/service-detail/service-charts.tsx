@@ -37,9 +37,10 @@ export type ServiceChartProps = {
   emptyMessage?: string;
 };
 
-const NO_ANNOTATIONS: Pick<ServiceAnnotationsResponse, "routeChanges" | "breakerTransitions"> = {
+const NO_ANNOTATIONS: Pick<ServiceAnnotationsResponse, "routeChanges" | "breakerTransitions" | "breakerPriorStates"> = {
   routeChanges: [],
   breakerTransitions: [],
+  breakerPriorStates: [],
 };
 
 /** What the charts count, in words. */
@@ -126,7 +127,12 @@ export function ServiceCharts({
     domainEndMs,
     minGapMs: annotationGapMs(domainStartMs, domainEndMs, data.bucketMs),
   });
-  const spells = breakerSpells({ breakerTransitions: events.breakerTransitions, domainStartMs, domainEndMs });
+  const spells = breakerSpells({
+    breakerTransitions: events.breakerTransitions,
+    breakerPriorStates: events.breakerPriorStates,
+    domainStartMs,
+    domainEndMs,
+  });
   const isEmpty = data.buckets.length === 0;
   const chartProps: ServiceChartProps = {
     rows,

@@ -2,10 +2,16 @@
  * What changed around a service in a window, for annotations on its charts: route weight
  * changes (the `route_changes` audit of the routes that serve this service's versions) and
  * circuit-breaker transitions on its edges (breakers this service's instances own, and
- * breakers other services own towards its instances), most recent first.
+ * breakers other services own towards its instances), most recent first — with the state each
+ * of those breakers was in when the window opened, so a spell that began earlier is shaded
+ * from the axis start (listBreakerTransitions reads both).
  */
 import type pg from "pg";
-import type { BreakerState } from "@/lib/control/contract";
+import {
+  type BreakerPriorState,
+  type BreakerTransitionEvent,
+  listBreakerTransitions,
+} from "@/lib/control/list-breaker-transitions";
 import type { RouteBackends } from "@/lib/control/route-weights";
 import { getPool } from "@/lib/db/pool";
 
@@ -23,17 +29,7 @@ export type RouteChangeAnnotation = {
   at: string;
 };
 
-export type BreakerTransitionAnnotation = {
-  ownerInstanceId: string;
-  ownerService: string;
-  targetInstanceId: string;
-  targetService: string;
-  fromState: BreakerState;
-  toState: BreakerState;
-  /** ISO 8601. */
-  at: string;
-  reason: string | null;
-};
+export type BreakerTransitionAnnotation = BreakerTransitionEvent;
 
 export type ServiceAnnotations = {
   service: string;
@@ -43,6 +39,8 @@ export type ServiceAnnotations = {
   /** from ≤ at ≤ to, most recent first, at most `limit` each. */
   routeChanges: RouteChangeAnnotation[];
   breakerTransitions: BreakerTransitionAnnotation[];
+  /** Each of the service's current breakers that had a transition before `from`: its state then. */
+  breakerPriorStates: BreakerPriorState[];
   /** True when either list had more than `limit` entries in the window (the oldest are left out). */
   isTruncated: boolean;
 };
@@ -55,17 +53,6 @@ type RouteChangeRow = {
   actor: string;
   reason: string | null;
   at: Date;
-};
-
-type TransitionRow = {
-  owner_instance_id: string;
-  owner_service: string;
-  target_instance_id: string;
-  target_service: string;
-  from_state: BreakerState;
-  to_state: BreakerState;
-  at: Date;
-  reason: string | null;
 };
 
 export async function getServiceAnnotations(
@@ -83,14 +70,7 @@ export async function getServiceAnnotations(
         LIMIT $4`,
       [input.service, input.from, input.to, limit + 1],
     ),
-    pool.query<TransitionRow>(
-      `SELECT owner_instance_id, owner_service, target_instance_id, target_service, from_state, to_state, at, reason
-         FROM breaker_transitions
-        WHERE (owner_service = $1 OR target_service = $1) AND at >= $2 AND at <= $3
-        ORDER BY at DESC, id DESC
-        LIMIT $4`,
-      [input.service, input.from, input.to, limit + 1],
-    ),
+    listBreakerTransitions({ service: input.service, from: input.from, to: input.to, limit }, pool),
   ]);
   return {
     service: input.service,
@@ -105,16 +85,8 @@ export async function getServiceAnnotations(
       reason: row.reason,
       at: row.at.toISOString(),
     })),
-    breakerTransitions: transitions.rows.slice(0, limit).map((row) => ({
-      ownerInstanceId: row.owner_instance_id,
-      ownerService: row.owner_service,
-      targetInstanceId: row.target_instance_id,
-      targetService: row.target_service,
-      fromState: row.from_state,
-      toState: row.to_state,
-      at: row.at.toISOString(),
-      reason: row.reason,
-    })),
-    isTruncated: routeChanges.rows.length > limit || transitions.rows.length > limit,
+    breakerTransitions: transitions.transitions,
+    breakerPriorStates: transitions.priorStates,
+    isTruncated: routeChanges.rows.length > limit || transitions.isTruncated,
   };
 }

@@ -719,6 +719,22 @@ describe("getServiceAnnotations", () => {
     ]);
   });
 
+  it("gives the state each of the service's breakers was in when the window opened (its last transition before it)", async () => {
+    const whole = await getServiceAnnotations({ service: "orders", from: date(0, 30), to: date(7, 30) });
+    expect(whole.breakerPriorStates).toEqual([
+      { ownerInstanceId: "gateway-1", targetInstanceId: "orders-2", state: "closed", since: date(-20).toISOString() },
+    ]);
+    // From minute 2: orders-1 → payments-1 opened at 1:30, before the window, and nothing happened since.
+    const later = await getServiceAnnotations({ service: "orders", from: date(2), to: date(7, 30) });
+    expect(later.breakerTransitions.map((t) => [t.ownerInstanceId, t.targetInstanceId, t.at])).toEqual([
+      ["gateway-1", "orders-2", date(4).toISOString()],
+    ]);
+    expect(later.breakerPriorStates).toEqual([
+      { ownerInstanceId: "gateway-1", targetInstanceId: "orders-2", state: "closed", since: date(-20).toISOString() },
+      { ownerInstanceId: "orders-1", targetInstanceId: "payments-1", state: "open", since: date(1, 30).toISOString() },
+    ]);
+  });
+
   it("says when a window holds more than the limit", async () => {
     const result = await getServiceAnnotations({ service: "orders", from: date(0, 30), to: date(7, 30), limit: 1 });
     expect(result.isTruncated).toBe(true);

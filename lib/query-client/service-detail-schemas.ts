@@ -156,6 +156,10 @@ export const serviceAnnotationsResponseSchema = z.object({
       reason: z.string().nullable(),
     }),
   ),
+  /** The state each breaker was in when the window opened (its last transition before `from`). */
+  breakerPriorStates: z.array(
+    z.object({ ownerInstanceId: z.string(), targetInstanceId: z.string(), state: breakerState, since: isoTimestamp }),
+  ),
   isTruncated: z.boolean(),
 });
 export type ServiceAnnotationsResponse = z.infer<typeof serviceAnnotationsResponseSchema>;

@@ -65,6 +65,11 @@ export async function loadServiceSummary(
   return summary === null ? null : { service: summary };
 }
 
+/** The chart bucket: it follows the range, not the capped end, so a range always has the same buckets. */
+function seriesBucketMs(range: TimeRange, startMs: number, nowMs: number): number {
+  return chooseBucketMs(resolveTimeRange(range, nowMs).endMs - startMs);
+}
+
 export async function loadServiceSeries(
   service: string,
   range: TimeRange,
@@ -76,8 +81,7 @@ export async function loadServiceSeries(
     service,
     fromMs: startMs,
     toMs: endMs,
-    // The bucket follows the range, not the capped end, so a range always has the same buckets.
-    bucketMs: chooseBucketMs(resolveTimeRange(range, nowMs).endMs - startMs),
+    bucketMs: seriesBucketMs(range, startMs, nowMs),
     // One operation: the kind asked for, or every kind of that name; the service: the spans that serve requests.
     ...(filter === null
       ? {}
@@ -118,5 +122,9 @@ export async function loadServiceAnnotations(
   nowMs: number = Date.now(),
 ): Promise<ServiceAnnotationsResponse> {
   const { startMs, endMs } = resolveServiceWindow(range, nowMs);
-  return getServiceAnnotations({ service, from: new Date(startMs), to: new Date(endMs) });
+  // From the charts' axis start (the first bucket's start, on or before startMs), so an event
+  // in that first bucket and the state breakers were in there are on the charts too.
+  const bucketMs = seriesBucketMs(range, startMs, nowMs);
+  const axisStartMs = Math.floor(startMs / bucketMs) * bucketMs;
+  return getServiceAnnotations({ service, from: new Date(axisStartMs), to: new Date(endMs) });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   annotationGapMs,
+  type BreakerPriorStateInput,
   breakerSpells,
   type BreakerTransitionInput,
   describeWeightChange,
@@ -117,12 +118,13 @@ describe("placeAnnotations", () => {
 });
 
 describe("breakerSpells", () => {
-  const spells = (transitions: BreakerTransitionInput[]) =>
-    breakerSpells({ breakerTransitions: transitions, domainStartMs: T0, domainEndMs: T0 + 60 * MIN }).map((s) => [
-      (s.startMs - T0) / MIN,
-      (s.endMs - T0) / MIN,
-      s.state,
-    ]);
+  const spells = (transitions: BreakerTransitionInput[], priorStates: BreakerPriorStateInput[] = []) =>
+    breakerSpells({
+      breakerTransitions: transitions,
+      breakerPriorStates: priorStates,
+      domainStartMs: T0,
+      domainEndMs: T0 + 60 * MIN,
+    }).map((s) => [(s.startMs - T0) / MIN, (s.endMs - T0) / MIN, s.state]);
 
   it("shades from opening to closing, through half-open", () => {
     expect(
@@ -137,6 +139,27 @@ describe("breakerSpells", () => {
     expect(spells([transition(5, "open", "closed"), transition(50, "closed", "forced_open")])).toEqual([
       [0, 5, "open"],
       [50, 60, "open"],
+    ]);
+  });
+
+  it("shades a spell that began before the axis from its start, with or without transitions inside", () => {
+    const prior = (state: BreakerPriorStateInput["state"], target = "payments-1") => ({
+      ownerInstanceId: "orders-1",
+      targetInstanceId: target,
+      state,
+    });
+    // Open since before the window, nothing happened inside it: open across the whole axis.
+    expect(spells([], [prior("open")])).toEqual([[0, 60, "open"]]);
+    // Half-open before the window, then open at 10 and closed at 30.
+    expect(spells([transition(10, "half_open", "open"), transition(30, "open", "closed")], [prior("half_open")])).toEqual([
+      [0, 10, "half_open"],
+      [10, 30, "open"],
+    ]);
+    // The prior state wins over the first transition's from-state (they disagree when transitions were missed).
+    expect(spells([transition(20, "closed", "open")], [prior("forced_open")])).toEqual([[0, 60, "open"]]);
+    // Closed before the window: nothing until it opens.
+    expect(spells([transition(40, "closed", "open")], [prior("closed"), prior("closed", "payments-2")])).toEqual([
+      [40, 60, "open"],
     ]);
   });
 

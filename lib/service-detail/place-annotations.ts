@@ -68,6 +68,8 @@ export type AnnotationMarker = {
   tone: AnnotationTone;
 };
 
+type Transition = { atMs: number; fromState: BreakerState; toState: BreakerState };
+
 export type BreakerSpell = { startMs: number; endMs: number; state: "open" | "half_open" };
 
 /** What a breaker entering a state means for the service's traffic. */
@@ -168,35 +170,49 @@ export function annotationGapMs(domainStartMs: number, domainEndMs: number, buck
   return Math.max(bucketMs, (domainEndMs - domainStartMs) / 60);
 }
 
+/** A breaker's state when the axis starts (its last transition before it), as the annotations API gives it. */
+export type BreakerPriorStateInput = { ownerInstanceId: string; targetInstanceId: string; state: BreakerState };
+
 /**
  * Spells in [domainStartMs, domainEndMs] during which at least one breaker was open (or
- * forced open), else half-open, from the transitions inside the window: a breaker whose first
- * transition leaves a non-closed state was in it since the window opened; one whose last
- * transition enters it stays in it to the end. Overlapping spells merge, open winning over
- * half-open.
+ * forced open), else half-open. Each breaker starts the axis in its prior state (its last
+ * transition before the window, so a spell that began earlier is shaded from the left edge),
+ * or — without one, e.g. its first report came inside the window — in its first transition's
+ * from-state; transitions inside the window then change it, and the last state runs to the
+ * end. Overlapping spells merge, open winning over half-open.
  */
 export function breakerSpells(input: {
   breakerTransitions: readonly BreakerTransitionInput[];
+  breakerPriorStates: readonly BreakerPriorStateInput[];
   domainStartMs: number;
   domainEndMs: number;
 }): BreakerSpell[] {
   const { domainStartMs, domainEndMs } = input;
-  const byBreaker = new Map<string, { atMs: number; fromState: BreakerState; toState: BreakerState }[]>();
+  const keyOf = (breaker: { ownerInstanceId: string; targetInstanceId: string }) =>
+    `${breaker.ownerInstanceId}\u0000${breaker.targetInstanceId}`;
+  const byBreaker = new Map<string, { initial: BreakerState | null; transitions: Transition[] }>();
+  const entryOf = (key: string) => {
+    let entry = byBreaker.get(key);
+    if (entry === undefined) {
+      entry = { initial: null, transitions: [] };
+      byBreaker.set(key, entry);
+    }
+    return entry;
+  };
+  for (const prior of input.breakerPriorStates) entryOf(keyOf(prior)).initial = prior.state;
   for (const t of input.breakerTransitions) {
-    const key = `${t.ownerInstanceId}\u0000${t.targetInstanceId}`;
-    const list = byBreaker.get(key) ?? [];
-    list.push({ atMs: Date.parse(t.at), fromState: t.fromState, toState: t.toState });
-    byBreaker.set(key, list);
+    entryOf(keyOf(t)).transitions.push({ atMs: Date.parse(t.at), fromState: t.fromState, toState: t.toState });
   }
   // Per-breaker spells, then a sweep: at every boundary, the worst state any breaker is in.
   const spells: { startMs: number; endMs: number; level: number }[] = [];
   // 2: calls refused (open, forced open), 1: probing (half-open), 0: calls flow (closed, disabled).
   const levelOf = (state: BreakerState) => (state === "open" || state === "forced_open" ? 2 : state === "half_open" ? 1 : 0);
-  for (const list of byBreaker.values()) {
-    list.sort((a, b) => a.atMs - b.atMs);
-    let state = list[0].fromState;
+  for (const { initial, transitions } of byBreaker.values()) {
+    transitions.sort((a, b) => a.atMs - b.atMs);
+    let state = initial ?? transitions.at(0)?.fromState;
+    if (state === undefined) continue;
     let sinceMs = domainStartMs;
-    for (const transition of list) {
+    for (const transition of transitions) {
       const atMs = Math.min(Math.max(transition.atMs, domainStartMs), domainEndMs);
       const level = levelOf(state);
       if (level > 0 && atMs > sinceMs) spells.push({ startMs: sinceMs, endMs: atMs, level });

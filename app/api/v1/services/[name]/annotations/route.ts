@@ -7,8 +7,9 @@ export const runtime = "nodejs";
 
 /**
  * GET /api/v1/services/{name}/annotations[?range=…|range=custom&from=&to=] — route weight
- * changes of the routes serving the service and breaker transitions on its edges inside the
- * range, most recent first.
+ * changes of the routes serving the service and breaker transitions on its edges from the
+ * charts' axis start (the first bucket's start) to the range's end, most recent first, and the
+ * state each of its breakers was in at that start.
  * An unknown service gets empty lists (GET /api/v1/services/{name} says whether it exists).
  */
 export const GET = createRouteHandler({
