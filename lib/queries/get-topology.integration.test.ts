@@ -143,7 +143,8 @@ describe("getTopology", () => {
     await insertBreaker("orders-v2-1", "orders", "payments-2", "payments", "closed");
     await insertBreaker("gateway-1", "gateway", "catalog-1", "catalog", "open"); // stale: owner unhealthy
     await insertBreaker("orders-v0-1", "orders", "payments-1", "payments", "open"); // stale: owner gone
-    await insertBreaker("notifier-1", "notifier", "mailer-1", "mailer", "closed"); // no traffic in the window
+    // No traffic in the window, and nothing but the breaker names mailer: an uninstrumented peer.
+    await insertBreaker("notifier-1", "notifier", "mailer-1", "mailer", "closed");
 
     const { nodes, edges } = await getTopology(WINDOW, db.pool);
     expect(nodes.map((node) => node.id)).toEqual([
@@ -171,8 +172,9 @@ describe("getTopology", () => {
     ]);
     expect(edgeOf(edges, "orders", "payments").stats.calls).toBe(10);
     expect(edgeOf(edges, "gateway", "catalog").breakers).toEqual([{ state: "open", isStale: true, count: 1 }]);
+    expect(nodeById(nodes, "mailer")).toMatchObject({ isVirtual: true, stats: { calls: 0 } });
     expect(edgeOf(edges, "notifier", "mailer")).toMatchObject({
-      isVirtual: false,
+      isVirtual: true,
       stats: { calls: 0, errorRate: null },
       breakers: [{ state: "closed", isStale: false, count: 1 }],
     });

@@ -59,6 +59,8 @@ describe("assembleTopology", () => {
     const { nodes, edges } = assembleTopology({
       ...empty,
       edges: [{ caller: "orders", callee: "payments", isVirtual: false, stats: stats(10, 3) }],
+      // catalog sends heartbeats but no spans in the window.
+      instances: [{ service: "catalog", healthy: 1, degraded: 0, unhealthy: 0 }],
       breakers: [
         { ownerService: "orders", targetService: "payments", state: "closed", isStale: false, count: 3 },
         { ownerService: "orders", targetService: "payments", state: "open", isStale: true, count: 2 },
@@ -95,7 +97,7 @@ describe("assembleTopology", () => {
     ]);
   });
 
-  it("makes a name that a breaker or heartbeat proves to be a service a real node, even when an edge calls it virtual", () => {
+  it("makes a name that a heartbeat proves to be a service a real node, even when an edge calls it virtual", () => {
     const { nodes, edges } = assembleTopology({
       ...empty,
       edges: [{ caller: "orders", callee: "payments", isVirtual: true, stats: stats(2, 2) }],
@@ -104,6 +106,30 @@ describe("assembleTopology", () => {
     });
     expect(nodes.find((node) => node.id === "payments")).toMatchObject({ isVirtual: false, stats: ZERO_TRAFFIC });
     expect(edges[0].isVirtual).toBe(false);
+  });
+
+  it("keeps an uninstrumented peer with a breaker on it virtual: only the owner is proven a service", () => {
+    const { nodes, edges } = assembleTopology({
+      ...empty,
+      services: [{ service: "gateway", stats: stats(50, 0) }],
+      edges: [{ caller: "gateway", callee: "card-network", isVirtual: true, stats: stats(20, 4) }],
+      virtualNodes: [{ callee: "card-network", stats: stats(20, 4) }],
+      breakers: [
+        { ownerService: "gateway", targetService: "card-network", state: "open", isStale: false, count: 1 },
+        // A breaker on a peer nothing else names: a virtual node, and a virtual edge, without traffic.
+        { ownerService: "notifier", targetService: "smtp.example.com", state: "closed", isStale: false, count: 1 },
+      ],
+    });
+    expect(nodes.map((node) => [node.id, node.isVirtual, node.stats])).toEqual([
+      ["card-network", true, stats(20, 4)],
+      ["gateway", false, stats(50, 0)],
+      ["notifier", false, ZERO_TRAFFIC],
+      ["smtp.example.com", true, ZERO_TRAFFIC],
+    ]);
+    expect(edges.map((edge) => [edge.source, edge.target, edge.isVirtual, edge.stats.calls, edge.breakers.length])).toEqual([
+      ["gateway", "card-network", true, 20, 1],
+      ["notifier", "smtp.example.com", true, 0, 1],
+    ]);
   });
 
   it("keys edges so that no two name pairs collide", () => {

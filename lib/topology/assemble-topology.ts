@@ -5,9 +5,11 @@
  *
  * - a node for every service that sent spans in the window, every caller and callee of an
  *   edge, every service with registered instances (heartbeats only, no spans yet), and both
- *   ends of every live breaker;
- * - a node is virtual only when nothing but a virtual edge names it (a breaker or a heartbeat
- *   proves it is a service);
+ *   ends of every breaker;
+ * - a node is a service when spans, heartbeats or owning a breaker prove it (the SQL folds
+ *   those into an edge's isVirtual too); anything else — a callee only virtual edges name, or
+ *   a breaker's target that nothing else names — is a virtual node. A breaker on an
+ *   uninstrumented peer (a gateway's breaker on a third-party API) proves nothing about it;
  * - an edge for every caller → callee pair with traffic, and for every owner → target pair of
  *   breakers even without traffic in the window (an open breaker that refuses every call must
  *   still show), counted per state and owner liveness (stale: the owner stopped reporting).
@@ -62,7 +64,7 @@ export function assembleTopology(rows: TopologyRows): Pick<TopologyResponse, "no
   for (const row of rows.instances) realNames.add(row.service);
   for (const row of rows.breakers) {
     realNames.add(row.ownerService);
-    realNames.add(row.targetService);
+    virtualNames.add(row.targetService);
   }
   for (const row of rows.edges) {
     realNames.add(row.caller);
@@ -101,7 +103,13 @@ export function assembleTopology(rows: TopologyRows): Pick<TopologyResponse, "no
     const key = edgeKey(row.ownerService, row.targetService);
     let edge = edges.get(key);
     if (edge === undefined) {
-      edge = { source: row.ownerService, target: row.targetService, isVirtual: false, stats: ZERO_TRAFFIC, breakers: [] };
+      edge = {
+        source: row.ownerService,
+        target: row.targetService,
+        isVirtual: !realNames.has(row.targetService),
+        stats: ZERO_TRAFFIC,
+        breakers: [],
+      };
       edges.set(key, edge);
     }
     const existing = edge.breakers.find((entry) => entry.state === row.state && entry.isStale === row.isStale);
