@@ -4,12 +4,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { MouseEvent, ReactNode } from "react";
 import { BREAKER_STATE_DISPLAY } from "@/components/breakers/breaker-state-display";
+import { ERROR_RATE_TEXT_CLASS } from "@/components/ui/error-rate-class";
 import { SortableHeaderCell } from "@/components/ui/sortable-header-cell";
 import { isOwnerReporting } from "@/lib/breakers/summarize-breakers";
 import { formatLatencyMs, formatPercent, formatRequestRate, type NumberWithUnit } from "@/lib/overview/format-overview";
 import type { OverviewBasis, OverviewBreaker, OverviewService } from "@/lib/query-client/overview-schemas";
 import { formatCount } from "@/lib/ui/format-number";
 import { formatRelativeTime } from "@/lib/ui/format-time";
+import { classifyErrors } from "@/lib/ui/health";
 import { classifyActivity, type ServiceActivity } from "@/lib/ui/service-activity";
 import { nextSort, type ServiceSort, type ServiceSortKey, sortServices } from "@/lib/ui/sort-services";
 import { ChartSparklineRequestRate } from "./chart-sparkline-request-rate";
@@ -84,11 +86,6 @@ function Tag({ title, children }: { title: string; children: ReactNode }) {
 }
 
 const latencyOf = (ms: number | null) => (ms === null ? null : formatLatencyMs(ms));
-
-function errorClass(percent: number | null): string {
-  if (percent === null || percent === 0) return "text-ink-soft";
-  return percent >= 5 ? "font-semibold text-bad" : "text-warn";
-}
 
 function InstancesCell({ instances }: { instances: OverviewService["instances"] }) {
   if (instances.total === 0) {
@@ -301,7 +298,7 @@ export function ServicesTable({
                 >
                   <Measure
                     measure={service.errorPercent === null ? null : formatPercent(service.errorPercent)}
-                    className={errorClass(service.errorPercent)}
+                    className={ERROR_RATE_TEXT_CLASS[classifyErrors(service.errors, service.requests)]}
                   />
                 </td>
                 {(["p50", "p95", "p99"] as const).map((key) => (

@@ -2,10 +2,12 @@
 
 import Link from "next/link";
 import { BREAKER_STATE_DISPLAY, BreakerStateBadge } from "@/components/breakers/breaker-state-display";
+import { ERROR_RATE_TEXT_CLASS } from "@/components/ui/error-rate-class";
 import type { ServiceEdgeDto } from "@/lib/query-client/service-detail-schemas";
 import { formatLatencyUs, formatPercent, formatRate } from "@/lib/service-detail/format-service-detail";
 import { isOwnerReporting } from "@/lib/breakers/summarize-breakers";
 import { STATES_BY_URGENCY, summarizeEdgeBreakers, toBreakerCounts } from "@/lib/breakers/summarize-edge-breakers";
+import { classifyErrors } from "@/lib/ui/health";
 
 /**
  * One direction of a service's edges: the peer (a link to its own page), rate, error % and
@@ -82,7 +84,7 @@ export function EdgesTable({
                     {formatRate(edge.stats.ratePerS)}
                   </td>
                   <td
-                    className={`px-3 py-2 text-right whitespace-nowrap tabular-nums ${edge.stats.errors > 0 ? "text-bad" : "text-ink-soft"}`}
+                    className={`px-3 py-2 text-right whitespace-nowrap tabular-nums ${ERROR_RATE_TEXT_CLASS[classifyErrors(edge.stats.errors, edge.stats.calls)]}`}
                   >
                     {formatPercent(edge.stats.errorPct)}
                   </td>

@@ -1,10 +1,12 @@
 "use client";
 
 import Link from "next/link";
+import { ERROR_RATE_TEXT_CLASS } from "@/components/ui/error-rate-class";
 import { SortableHeaderCell } from "@/components/ui/sortable-header-cell";
 import type { ServiceOperationDto } from "@/lib/query-client/service-detail-schemas";
 import { formatLatencyUs, formatPercent, formatRate } from "@/lib/service-detail/format-service-detail";
 import { type OperationFilter, SPAN_KIND_LABELS } from "@/lib/service-detail/service-detail-params";
+import { classifyErrors } from "@/lib/ui/health";
 import {
   nextOperationSort,
   type OperationSort,
@@ -90,7 +92,7 @@ export function OperationsTable({
                 <td className="px-4 py-2 text-ink-soft">{SPAN_KIND_LABELS[operation.spanKind]}</td>
                 <td className="px-4 py-2 text-right whitespace-nowrap text-ink tabular-nums">{formatRate(operation.ratePerS)}</td>
                 <td
-                  className={`px-4 py-2 text-right whitespace-nowrap tabular-nums ${operation.errors > 0 ? "text-bad" : "text-ink-soft"}`}
+                  className={`px-4 py-2 text-right whitespace-nowrap tabular-nums ${ERROR_RATE_TEXT_CLASS[classifyErrors(operation.errors, operation.calls)]}`}
                 >
                   {formatPercent(operation.errorPct)}
                 </td>

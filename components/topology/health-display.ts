@@ -1,4 +1,4 @@
-import type { Health } from "@/lib/topology/health";
+import type { Health } from "@/lib/ui/health";
 
 /**
  * How each health state looks, in one exhaustive table (a new state fails to compile here

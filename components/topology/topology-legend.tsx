@@ -1,4 +1,4 @@
-import { DEGRADED_ERROR_RATE, FAILING_ERROR_RATE, HEALTH_STATES } from "@/lib/topology/health";
+import { DEGRADED_ERROR_RATE, FAILING_ERROR_RATE, HEALTH_STATES } from "@/lib/ui/health";
 import { HEALTH_LABEL } from "@/lib/topology/build-flow-elements";
 import { formatErrorRate } from "@/lib/topology/format-traffic";
 import { HEALTH_DISPLAY, OPEN_BREAKER_COLOR } from "./health-display";

@@ -13,7 +13,7 @@ import type { SeriesResponse, TopologyEdge, TopologyNode, TrafficStats } from "@
 import { HEALTH_LABEL, type TopologySelection } from "@/lib/topology/build-flow-elements";
 import { formatCalls, formatErrorRate, formatMs, formatRps } from "@/lib/topology/format-traffic";
 import { fromServiceSeries } from "@/lib/topology/from-service-series";
-import { classifyHealth, type Health } from "@/lib/topology/health";
+import { classifyHealth, type Health } from "@/lib/ui/health";
 import { toChartPoints } from "@/lib/topology/to-chart-points";
 import { classifyVirtualNode, VIRTUAL_NODE_LABEL } from "@/lib/topology/virtual-node-kind";
 import type { RefreshInterval } from "@/lib/ui/refresh-interval";

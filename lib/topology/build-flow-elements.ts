@@ -6,7 +6,7 @@
 import type { Edge, Node } from "@xyflow/react";
 import type { TopologyEdge, TopologyNode } from "@/lib/query-client/topology-schemas";
 import { type EdgeBreakerSummary, summarizeEdgeBreakers } from "@/lib/breakers/summarize-edge-breakers";
-import { classifyHealth, type Health } from "./health";
+import { classifyHealth, type Health } from "@/lib/ui/health";
 import { formatErrorRate, formatMs, formatRps } from "./format-traffic";
 import { type GraphLayout, NODE_HEIGHT, NODE_WIDTH, type Point } from "./layout-graph";
 import { edgeKey } from "./assemble-topology";

@@ -4,7 +4,7 @@
  */
 import type { TopologyEdge, TopologyNode } from "@/lib/query-client/topology-schemas";
 import { summarizeEdgeBreakers } from "@/lib/breakers/summarize-edge-breakers";
-import { classifyHealth } from "./health";
+import { classifyHealth } from "@/lib/ui/health";
 
 export type GraphExport = {
   format: "breakwater-topology";
