@@ -3,16 +3,16 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import type { ServiceSummary } from "@/lib/query-client/schemas";
+import type { ServiceDirectoryEntry } from "@/lib/query-client/schemas";
 import { formatCount } from "@/lib/ui/format-number";
 
-/** Every service by name, each a link to its page; names are plain text. */
+/** Every service by name, each a link to its page; names are plain text. Heartbeat-only services have no span yet. */
 export function ServicesList({
   services,
   nowMs,
   serviceHref,
 }: {
-  services: readonly ServiceSummary[];
+  services: readonly ServiceDirectoryEntry[];
   nowMs: number;
   serviceHref: (name: string) => string;
 }) {
@@ -40,7 +40,16 @@ export function ServicesList({
               </Link>
             </td>
             <td className="px-4 py-2.5 text-right text-ink-soft">
-              <RelativeTime iso={service.lastSeen} nowMs={nowMs} />
+              {service.lastSeen === null ? (
+                <span
+                  className="text-faint"
+                  title={`No spans yet; ${formatCount(service.instanceCount)} instances send heartbeats`}
+                >
+                  heartbeats only
+                </span>
+              ) : (
+                <RelativeTime iso={service.lastSeen} nowMs={nowMs} />
+              )}
             </td>
             <td className="px-4 py-2.5 text-right text-ink-soft tabular-nums">{formatCount(service.spanCount)}</td>
           </tr>

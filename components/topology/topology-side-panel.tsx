@@ -17,7 +17,8 @@ import { classifyHealth, type Health } from "@/lib/ui/health";
 import { toChartPoints } from "@/lib/topology/to-chart-points";
 import { classifyVirtualNode, VIRTUAL_NODE_LABEL } from "@/lib/topology/virtual-node-kind";
 import type { RefreshInterval } from "@/lib/ui/refresh-interval";
-import { appendTimeRange, type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
+import { breakersHref, serviceHref, tracesHref } from "@/lib/ui/page-links";
+import { type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { ChartAreaRequestRate } from "./chart-area-request-rate";
 import { ChartLineErrorRate } from "./chart-line-error-rate";
 import { ChartLineLatency } from "./chart-line-latency";
@@ -30,16 +31,6 @@ type PanelProps = {
   onSelect: (selection: TopologySelection | null) => void;
   onFocus: (node: string) => void;
 };
-
-/** Site paths for a service's pages, the range carried over (names are encoded, never raw hrefs). */
-function servicePageHref(service: string, range: TimeRange): string {
-  const query = timeRangeQuery(range);
-  return `/services/${encodeURIComponent(service)}${query === "" ? "" : `?${query}`}`;
-}
-
-function tracesHref(service: string, range: TimeRange): string {
-  return `/traces?${appendTimeRange(new URLSearchParams({ service }), range)}`;
-}
 
 /** The details of the selected node or edge; a note when it is not in the graph any more. */
 export function TopologySidePanel({
@@ -246,17 +237,21 @@ function NodePanel({
         </button>
         {!node.isVirtual && (
           <>
-            <Link className={linkClass} href={servicePageHref(node.id, range)}>
+            <Link className={linkClass} href={serviceHref(node.id, { range, refresh: refetchInterval })}>
               Service page →
             </Link>
-            <Link className={linkClass} href={tracesHref(node.id, range)}>
+            <Link className={linkClass} href={tracesHref({ service: node.id }, { range, refresh: refetchInterval })}>
               Traces →
             </Link>
           </>
         )}
         {node.isVirtual &&
           callers.map((edge) => (
-            <Link key={edge.source} className={linkClass} href={tracesHref(edge.source, range)}>
+            <Link
+              key={edge.source}
+              className={linkClass}
+              href={tracesHref({ service: edge.source }, { range, refresh: refetchInterval })}
+            >
               Traces of {edge.source} →
             </Link>
           ))}
@@ -351,11 +346,11 @@ function EdgePanel({ edge, range, refetchInterval, onSelect, onFocus }: PanelPro
           <FocusIcon className="size-3.5" />
           Focus {edge.source}
         </button>
-        <Link className={linkClass} href={tracesHref(edge.source, range)}>
+        <Link className={linkClass} href={tracesHref({ service: edge.source }, { range, refresh: refetchInterval })}>
           Traces of {edge.source} →
         </Link>
         {!edge.isVirtual && (
-          <Link className={linkClass} href={tracesHref(edge.target, range)}>
+          <Link className={linkClass} href={tracesHref({ service: edge.target }, { range, refresh: refetchInterval })}>
             Traces of {edge.target} →
           </Link>
         )}
@@ -387,7 +382,7 @@ function EdgePanel({ edge, range, refetchInterval, onSelect, onFocus }: PanelPro
           </ul>
           <Link
             className="mt-2 inline-block text-xs font-medium text-accent hover:underline"
-            href={`/breakers?${new URLSearchParams({ service: edge.source })}`}
+            href={breakersHref(edge.source, { range, refresh: refetchInterval })}
           >
             Breakers of {edge.source} →
           </Link>

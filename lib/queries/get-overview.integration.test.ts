@@ -117,6 +117,8 @@ beforeAll(async () => {
   await insertInstance("orders-1", "orders", "healthy");
   await insertInstance("orders-2", "orders", "unhealthy");
   await insertInstance("old-gateway", "gateway", "deregistered");
+  // Every instance deregistered, no spans: not a service on the overview (as on Topology).
+  await insertInstance("retired-1", "retired", "deregistered");
 
   await insertBreaker("gateway-1", "gateway", "payments-1", "payments", "open");
   await insertBreaker("gateway-1", "gateway", "orders-1", "orders", "half_open");
@@ -139,7 +141,7 @@ function expectQuantile(actualMs: number | null, exactMs: number) {
 }
 
 describe("getOverview", () => {
-  it("lists every service: spans, heartbeats only, catalogue only", async () => {
+  it("lists every service: spans, heartbeats only, catalogue only; not one whose instances are all deregistered", async () => {
     const overview = await getOverview(WINDOW, db.pool);
     expect(overview.services.map((service) => service.name)).toEqual([
       "batch",

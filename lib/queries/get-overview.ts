@@ -156,7 +156,8 @@ const OVERVIEW_SQL = `
      GROUP BY service
   ), names AS (
     SELECT name FROM services
-    UNION SELECT service FROM instances
+    -- A service whose instances are all deregistered is gone (as on Topology), unless it has spans.
+    UNION SELECT service FROM instances WHERE status <> 'deregistered'
     UNION SELECT service FROM breaker_lists
     UNION SELECT service_name FROM totals
   )

@@ -7,6 +7,7 @@ export const queryKeys = {
   services: {
     all: ["services"] as const,
     list: () => [...queryKeys.services.all, "list"] as const,
+    directory: () => [...queryKeys.services.all, "directory"] as const,
   },
   serverInfo: () => ["server-info"] as const,
 };

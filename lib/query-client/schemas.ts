@@ -21,6 +21,22 @@ export const servicesResponseSchema = z.object({
 });
 export type ServicesResponse = z.infer<typeof servicesResponseSchema>;
 
+/** GET /api/v1/service-directory: every service with a page, heartbeat-only ones included. */
+export const serviceDirectoryResponseSchema = z.object({
+  services: z.array(
+    z.object({
+      name: z.string().min(1),
+      spanCount: z.number().int().nonnegative(),
+      /** Latest span; null for a service that only sends heartbeats. */
+      lastSeen: isoTimestamp.nullable(),
+      /** Instances that are not deregistered. */
+      instanceCount: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type ServiceDirectoryResponse = z.infer<typeof serviceDirectoryResponseSchema>;
+export type ServiceDirectoryEntry = ServiceDirectoryResponse["services"][number];
+
 export const serverRoleSchema = z.enum(["all", "ingest", "ui"]);
 
 export const serverInfoSchema = z.object({

@@ -5,24 +5,22 @@ import { useSearchParams } from "next/navigation";
 import { ServicesList, ServicesListSkeleton } from "@/components/service-detail/services-list";
 import { ErrorPanel, StaleDataBanner } from "@/components/ui/error-panel";
 import { Panel, PanelHeader } from "@/components/ui/panel";
-import { servicesQueryOptions } from "@/lib/query-client/services-query";
+import { serviceDirectoryQueryOptions } from "@/lib/query-client/services-query";
 import { formatCount } from "@/lib/ui/format-number";
-import { REFRESH_PARAM } from "@/lib/ui/refresh-interval";
-import { appendTimeRange, parseTimeRange } from "@/lib/ui/time-range";
+import { serviceHref } from "@/lib/ui/page-links";
+import { parseTimeRange } from "@/lib/ui/time-range";
 import { useNow } from "@/lib/ui/use-now";
 import { useRefreshInterval } from "@/lib/ui/use-refresh-interval";
 
 export function ServicesClient() {
   const params = useSearchParams();
   const refetchInterval = useRefreshInterval();
-  const services = useQuery({ ...servicesQueryOptions(), refetchInterval });
+  const services = useQuery({ ...serviceDirectoryQueryOptions(), refetchInterval });
   const nowMs = useNow(services.dataUpdatedAt);
 
   // Each link keeps the range and the refresh setting.
-  const linkParams = appendTimeRange(new URLSearchParams(), parseTimeRange(params).range);
-  const refresh = params.get(REFRESH_PARAM);
-  if (refresh !== null) linkParams.set(REFRESH_PARAM, refresh);
-  const serviceHref = (name: string) => `/services/${encodeURIComponent(name)}${linkParams.size === 0 ? "" : `?${linkParams}`}`;
+  const view = { range: parseTimeRange(params).range, refresh: refetchInterval };
+  const hrefOf = (name: string) => serviceHref(name, view);
 
   if (services.isPending) return <ServicesListSkeleton />;
   if (services.isError && services.data === undefined) {
@@ -52,11 +50,11 @@ export function ServicesClient() {
       )}
       {list.length === 0 ? (
         <p className="px-4 py-10 text-center text-sm text-muted" data-testid="services-empty">
-          No service has sent spans yet. Point an OpenTelemetry SDK at Breakwater (the Overview shows how) and its services appear
-          here.
+          No service has sent spans or heartbeats yet. Point an OpenTelemetry SDK at Breakwater (the Overview shows how) and its
+          services appear here.
         </p>
       ) : (
-        <ServicesList services={list} nowMs={nowMs} serviceHref={serviceHref} />
+        <ServicesList services={list} nowMs={nowMs} serviceHref={hrefOf} />
       )}
     </Panel>
   );

@@ -2,10 +2,11 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { ServicesListSkeleton } from "@/components/service-detail/services-list";
+import { TimeRangeSelect, TimeRangeSelectPlaceholder } from "@/components/shell/time-range-select";
 import { PageHeader } from "@/components/ui/page-header";
-import { listServices } from "@/lib/queries/list-services";
+import { listServiceDirectory } from "@/lib/queries/list-service-directory";
 import { getQueryClient } from "@/lib/query-client/get-query-client";
-import { servicesQueryOptions } from "@/lib/query-client/services-query";
+import { serviceDirectoryQueryOptions } from "@/lib/query-client/services-query";
 import { ServicesClient } from "./client";
 
 export const metadata: Metadata = { title: "Services" };
@@ -15,7 +16,12 @@ export default function ServicesPage() {
     <>
       <PageHeader
         title="Services"
-        description="Every service that has sent spans. Open one for its request rate, errors and latency over time, its operations, callers, callees and instances."
+        description="Every service that has sent spans or sends heartbeats. Open one for its request rate, errors and latency over the chosen range, its operations, callers, callees and instances."
+        actions={
+          <Suspense fallback={<TimeRangeSelectPlaceholder />}>
+            <TimeRangeSelect />
+          </Suspense>
+        }
       />
       <Suspense fallback={<ServicesListSkeleton />}>
         <ServicesData />
@@ -27,7 +33,10 @@ export default function ServicesPage() {
 /** Prefetched from the database with the client's query key; the client polls afterwards. */
 async function ServicesData() {
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery({ ...servicesQueryOptions(), queryFn: async () => ({ services: await listServices() }) });
+  await queryClient.prefetchQuery({
+    ...serviceDirectoryQueryOptions(),
+    queryFn: async () => ({ services: await listServiceDirectory() }),
+  });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <ServicesClient />

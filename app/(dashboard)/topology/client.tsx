@@ -23,14 +23,10 @@ import { layoutGraph, layoutKey, parseLayoutKey } from "@/lib/topology/layout-gr
 import { nextMatch, searchNodes } from "@/lib/topology/search-nodes";
 import type { RefreshInterval } from "@/lib/ui/refresh-interval";
 import { replaceSearchParams } from "@/lib/ui/replace-search-params";
-import { parseTimeRange, TIME_RANGE_PRESET_LABELS, type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
+import { describeTimeRange, parseTimeRange, type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { useNow } from "@/lib/ui/use-now";
 import { useRefreshInterval } from "@/lib/ui/use-refresh-interval";
 import { parseTopologyView, serializeTopologyView, type TopologyView } from "./search-params";
-
-function describeRange(range: TimeRange): string {
-  return range.kind === "preset" ? TIME_RANGE_PRESET_LABELS[range.preset].description : "the selected range";
-}
 
 function handleViewChange(change: Partial<TopologyView>) {
   replaceSearchParams(serializeTopologyView(change));
@@ -39,28 +35,43 @@ function handleViewChange(change: Partial<TopologyView>) {
 export function TopologyClient() {
   const params = useSearchParams();
   const refetchInterval = useRefreshInterval();
-  const { range } = parseTimeRange(params);
+  const { range, error: rangeError } = parseTimeRange(params);
   const view = parseTopologyView(params);
   const topology = useQuery({ ...topologyQueryOptions(timeRangeQuery(range)), refetchInterval });
+
+  const rangeNotice = rangeError !== null && (
+    <div role="alert" className="mb-3 rounded-lg border border-warn/30 bg-warn/5 px-4 py-2 text-sm text-ink-soft">
+      Ignored from the URL: {rangeError.param}: {rangeError.message}. Showing {describeTimeRange(range)}.
+    </div>
+  );
 
   if (topology.isPending) return <TopologySkeleton />;
   if (topology.isError && topology.data === undefined) {
     return (
-      <Panel>
-        <ErrorPanel
-          title="Could not load the service graph"
-          message={topology.error.message}
-          onRetry={() => void topology.refetch()}
-          isRetrying={topology.isFetching}
-        />
-      </Panel>
+      <>
+        {rangeNotice}
+        <Panel>
+          <ErrorPanel
+            title="Could not load the service graph"
+            message={topology.error.message}
+            onRetry={() => void topology.refetch()}
+            isRetrying={topology.isFetching}
+          />
+        </Panel>
+      </>
     );
   }
   if (topology.data.nodes.length === 0) {
-    return <TopologyEmpty rangeDescription={describeRange(range)} isLive={refetchInterval !== false} />;
+    return (
+      <>
+        {rangeNotice}
+        <TopologyEmpty rangeDescription={describeTimeRange(range)} isLive={refetchInterval !== false} />
+      </>
+    );
   }
   return (
     <ReactFlowProvider>
+      {rangeNotice}
       <TopologyView
         data={topology.data}
         view={view}
@@ -143,7 +154,7 @@ function TopologyView({
 
   const focusNote =
     view.focus !== null && !focused.isFocusFound
-      ? `${view.focus} has no calls in ${describeRange(range)}; showing the whole graph.`
+      ? `${view.focus} has no calls in ${describeTimeRange(range)}; showing the whole graph.`
       : null;
 
   return (
