@@ -307,7 +307,8 @@ test("sorting the operations and picking one keeps both in the URL and filters t
 });
 
 test("the keyboard reaches an operation and charts it", async ({ page }) => {
-  await page.goto("/services/sd-orders?range=15m");
+  // Paused: a refresh re-renders the chart, which puts its keyboard cursor back on the first bucket.
+  await page.goto("/services/sd-orders?range=15m&refresh=off");
   await waitForHydration(page);
   const button = page.getByTestId("operation-row").filter({ hasText: "POST /orders" }).getByRole("button").first();
   await expect(button).toBeVisible();
