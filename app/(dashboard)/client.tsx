@@ -12,13 +12,13 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { summarizeOverview } from "@/lib/overview/summarize-overview";
 import { overviewQueryOptions } from "@/lib/query-client/overview-query";
 import { serverInfoQueryOptions } from "@/lib/query-client/server-info-query";
-import { REFRESH_PARAM } from "@/lib/ui/refresh-interval";
+import { breakersHref, serviceHref } from "@/lib/ui/page-links";
 import { replaceSearchParams } from "@/lib/ui/replace-search-params";
 import type { ServiceSort } from "@/lib/ui/sort-services";
 import { describeTimeRange, parseTimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { useNow } from "@/lib/ui/use-now";
 import { useRefreshInterval } from "@/lib/ui/use-refresh-interval";
-import { parseServiceSort, serializeServiceSort, serviceDetailHref } from "./search-params";
+import { parseServiceSort, serializeServiceSort } from "./search-params";
 
 const MINUTE_MS = 60_000;
 
@@ -44,13 +44,10 @@ export function OverviewClient() {
   function handleSortChange(next: ServiceSort) {
     replaceSearchParams(serializeServiceSort(next));
   }
-  const serviceHref = (name: string) => serviceDetailHref(name, params);
-  const breakersHref = (name: string) => {
-    const query = new URLSearchParams({ service: name });
-    const refresh = params.get(REFRESH_PARAM);
-    if (refresh !== null) query.set(REFRESH_PARAM, refresh);
-    return `/breakers?${query}`;
-  };
+  // Links keep the range and the refresh setting.
+  const linkedView = { range, refresh: refetchInterval };
+  const serviceLink = (name: string) => serviceHref(name, linkedView);
+  const breakersLink = (name: string) => breakersHref(name, linkedView);
   const handleRetry = () => void overview.refetch();
 
   const rangeNotice = rangeError !== null && (
@@ -118,8 +115,8 @@ export function OverviewClient() {
           onSortChange={handleSortChange}
           nowMs={nowMs}
           bucketMs={bucketMs}
-          serviceHref={serviceHref}
-          breakersHref={breakersHref}
+          serviceHref={serviceLink}
+          breakersHref={breakersLink}
         />
         <p className="border-t border-line px-4 py-2 text-xs text-faint">
           Requests are the spans a service served (SERVER and CONSUMER); a service that serves none in the range is measured by

@@ -12,7 +12,7 @@ import { serverInfoQueryOptions } from "@/lib/query-client/server-info-query";
 import { getServerInfo } from "@/lib/ui/get-server-info";
 import { parseTimeRange, resolveTimeRange, type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { OverviewClient } from "./client";
-import { toSearchParams } from "./search-params";
+import { toSearchParams } from "@/lib/ui/search-params";
 
 export const metadata: Metadata = { title: "Overview" };
 

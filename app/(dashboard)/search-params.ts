@@ -1,5 +1,3 @@
-import { REFRESH_PARAM } from "@/lib/ui/refresh-interval";
-import { TIME_RANGE_PARAMS } from "@/lib/ui/time-range";
 import {
   DEFAULT_SERVICE_SORT,
   defaultDirectionFor,
@@ -35,29 +33,4 @@ export function serializeServiceSort(sort: ServiceSort): Record<typeof SORT_PARA
     [SORT_PARAM]: isDefault ? null : sort.key,
     [DIRECTION_PARAM]: isDefault || sort.direction === defaultDirectionFor(sort.key) ? null : sort.direction,
   };
-}
-
-/** For the server page, whose `searchParams` is a plain object: the first value of each parameter. */
-export function toSearchParams(record: Record<string, string | string[] | undefined>): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(record)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) params.set(name, first);
-  }
-  return params;
-}
-
-/**
- * The service detail page of `service`, keeping the view state that applies there too (the
- * time range and the refresh setting), so following a row keeps the window on screen. The
- * name is one encoded path segment: a name from the data never becomes a scheme or a host.
- */
-export function serviceDetailHref(service: string, current: ParamReader): string {
-  const params = new URLSearchParams();
-  for (const name of [...TIME_RANGE_PARAMS, REFRESH_PARAM]) {
-    const value = current.get(name);
-    if (value !== null) params.set(name, value);
-  }
-  const query = params.toString();
-  return `/services/${encodeURIComponent(service)}${query === "" ? "" : `?${query}`}`;
 }

@@ -10,12 +10,17 @@ import { appendTimeRange, type TimeRange } from "./time-range";
 /** The view state a link carries over. */
 export type LinkedView = { range: TimeRange; refresh: RefreshInterval };
 
-function withView(path: string, params: URLSearchParams, view: LinkedView): string {
-  appendTimeRange(params, view.range);
+function withView(path: string, params: URLSearchParams, view: LinkedView, canTakeCustom = true): string {
+  if (view.range.kind === "preset" || canTakeCustom) appendTimeRange(params, view.range);
   const refresh = serializeRefreshParam(view.refresh);
   if (refresh !== null) params.set(REFRESH_PARAM, refresh);
   const query = params.toString();
   return query === "" ? path : `${path}?${query}`;
+}
+
+/** The Services page (the list). */
+export function servicesHref(view: LinkedView): string {
+  return withView("/services", new URLSearchParams(), view);
 }
 
 /** A service's page. */
@@ -30,7 +35,7 @@ export function tracesHref(filters: { service: string; operation?: string }, vie
   return withView("/traces", params, view);
 }
 
-/** The Breakers page filtered to a service (owner or target). */
+/** The Breakers page filtered to a service (owner or target); it has the presets only, no custom range. */
 export function breakersHref(service: string, view: LinkedView): string {
-  return withView("/breakers", new URLSearchParams({ service }), view);
+  return withView("/breakers", new URLSearchParams({ service }), view, false);
 }

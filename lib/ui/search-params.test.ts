@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstParam, withSearchParam } from "./search-params";
+import { firstParam, toSearchParams, withSearchParam } from "./search-params";
 
 describe("withSearchParam", () => {
   it("sets a parameter and keeps the others", () => {
@@ -19,5 +19,11 @@ describe("firstParam", () => {
     expect(firstParam(["a", "b"])).toBe("a");
     expect(firstParam("a")).toBe("a");
     expect(firstParam(undefined)).toBeUndefined();
+  });
+});
+
+describe("toSearchParams", () => {
+  it("takes the first value of each parameter", () => {
+    expect(toSearchParams({ range: ["6h", "1h"], sort: "rate", dir: undefined }).toString()).toBe("range=6h&sort=rate");
   });
 });

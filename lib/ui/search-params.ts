@@ -11,3 +11,16 @@ export function withSearchParam(search: string, key: string, value: string | nul
 export function firstParam(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * A server page's `searchParams` (a plain object) as URLSearchParams, the first value of each
+ * parameter: what every page's parse functions read (they take any `{ get(name) }`).
+ */
+export function toSearchParams(record: Record<string, string | string[] | undefined>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(record)) {
+    const first = firstParam(value);
+    if (first !== undefined) params.set(name, first);
+  }
+  return params;
+}

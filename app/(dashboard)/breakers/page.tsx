@@ -8,7 +8,8 @@ import { listBreakers } from "@/lib/control/list-breakers";
 import { breakersQueryOptions, breakerTransitionsQueryOptions, resolveWindow } from "@/lib/query-client/breakers-query";
 import { getQueryClient } from "@/lib/query-client/get-query-client";
 import { BreakersClient } from "./client";
-import { paramReader, parseBreakersView } from "./search-params";
+import { toSearchParams } from "@/lib/ui/search-params";
+import { parseBreakersView } from "./search-params";
 
 export const metadata: Metadata = { title: "Breakers" };
 
@@ -34,7 +35,7 @@ export default function BreakersPage({ searchParams }: { searchParams: SearchPar
  * fetches through the API and shows the error state itself.
  */
 async function BreakersData({ searchParams }: { searchParams: SearchParams }) {
-  const view = parseBreakersView(paramReader(await searchParams));
+  const view = parseBreakersView(toSearchParams(await searchParams));
   const queryClient = getQueryClient();
   await Promise.all([
     queryClient.prefetchQuery({ ...breakersQueryOptions(), queryFn: async () => ({ breakers: await listBreakers() }) }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TIME_RANGE, paramReader, parseBreakersView, serializeBreakersView, TIME_RANGES } from "./search-params";
+import { toSearchParams } from "@/lib/ui/search-params";
+import { DEFAULT_TIME_RANGE, parseBreakersView, serializeBreakersView, TIME_RANGES } from "./search-params";
 
 const parse = (query: string) => parseBreakersView(new URLSearchParams(query));
 
@@ -20,7 +21,7 @@ describe("parseBreakersView", () => {
   });
 
   it("reads a Next.js searchParams object, first value of a repeated key", () => {
-    expect(parseBreakersView(paramReader({ range: ["5m", "24h"], state: "open" }))).toMatchObject({
+    expect(parseBreakersView(toSearchParams({ range: ["5m", "24h"], state: "open" }))).toMatchObject({
       range: TIME_RANGES[0],
       state: "open",
     });

@@ -53,13 +53,3 @@ export function serializeBreakersView(
   if (view.state !== undefined) changes[STATE_PARAM] = view.state;
   return changes;
 }
-
-/** For the server page, whose `searchParams` is a plain object. */
-export function paramReader(searchParams: Record<string, string | string[] | undefined>): ParamReader {
-  return {
-    get: (name) => {
-      const value = searchParams[name];
-      return (Array.isArray(value) ? value[0] : value) ?? null;
-    },
-  };
-}

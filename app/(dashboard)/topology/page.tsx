@@ -10,7 +10,7 @@ import { topologyQueryOptions } from "@/lib/query-client/topology-query";
 import { resolveRequestWindow } from "@/lib/topology/request-window";
 import { type ParamReader, parseTimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { TopologyClient } from "./client";
-import { paramReader } from "./search-params";
+import { toSearchParams } from "@/lib/ui/search-params";
 
 export const metadata: Metadata = { title: "Topology" };
 
@@ -48,7 +48,7 @@ function getTopologyNow(params: ParamReader) {
  * is not dehydrated; the client then fetches through the API and shows the error itself.
  */
 async function TopologyData({ searchParams }: { searchParams: SearchParams }) {
-  const params = paramReader(await searchParams);
+  const params = toSearchParams(await searchParams);
   const { range } = parseTimeRange(params);
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery({

@@ -54,13 +54,3 @@ export function serializeTopologyView(view: Partial<TopologyView>): Partial<Reco
   }
   return changes;
 }
-
-/** For the server page, whose `searchParams` is a plain object. */
-export function paramReader(searchParams: Record<string, string | string[] | undefined>): ParamReader {
-  return {
-    get: (name) => {
-      const value = searchParams[name];
-      return (Array.isArray(value) ? value[0] : value) ?? null;
-    },
-  };
-}

@@ -21,37 +21,20 @@ import type { ServiceSummaryResponse } from "@/lib/query-client/service-detail-s
 import type { OperationFilter } from "@/lib/service-detail/service-detail-params";
 import type { OperationSort } from "@/lib/service-detail/sort-operations";
 import { formatCount } from "@/lib/ui/format-number";
-import { REFRESH_PARAM } from "@/lib/ui/refresh-interval";
+import { serviceHref, servicesHref, tracesHref } from "@/lib/ui/page-links";
 import { replaceSearchParams } from "@/lib/ui/replace-search-params";
-import { appendTimeRange, type TimeRange } from "@/lib/ui/time-range";
 import { useNow } from "@/lib/ui/use-now";
 import { useRefreshInterval } from "@/lib/ui/use-refresh-interval";
 import { parseServiceDetailView, serializeServiceDetailView } from "./search-params";
-
-/** Links to other pages keep the range and the refresh setting. */
-function useLinkParams(range: TimeRange): URLSearchParams {
-  const refresh = useSearchParams().get(REFRESH_PARAM);
-  const params = appendTimeRange(new URLSearchParams(), range);
-  if (refresh !== null) params.set(REFRESH_PARAM, refresh);
-  return params;
-}
 
 export function ServiceDetailClient({ name }: { name: string }) {
   const refetchInterval = useRefreshInterval();
   const view = parseServiceDetailView(useSearchParams());
   const summary = useQuery({ ...serviceSummaryQueryOptions(name, view.range), refetchInterval });
-  const linkParams = useLinkParams(view.range);
-
-  const tracesHref = (operation?: string) => {
-    const params = new URLSearchParams({ service: name });
-    if (operation !== undefined) params.set("operation", operation);
-    for (const [key, value] of linkParams) params.set(key, value);
-    return `/traces?${params}`;
-  };
-  const serviceHref = (service: string) => {
-    const query = linkParams.toString();
-    return `/services/${encodeURIComponent(service)}${query === "" ? "" : `?${query}`}`;
-  };
+  // Links to other pages keep the range and the refresh setting.
+  const linkedView = { range: view.range, refresh: refetchInterval };
+  const tracesLink = (operation?: string) => tracesHref({ service: name, operation }, linkedView);
+  const serviceLink = (service: string) => serviceHref(service, linkedView);
   const handleFilterChange = (filter: OperationFilter | null) => replaceSearchParams(serializeServiceDetailView({ filter }));
   const handleSortChange = (sort: OperationSort) => replaceSearchParams(serializeServiceDetailView({ sort }));
 
@@ -63,7 +46,7 @@ export function ServiceDetailClient({ name }: { name: string }) {
         <div className="flex items-center gap-3">
           {summary.data?.service.isVirtual !== true && (
             <Link
-              href={tracesHref()}
+              href={tracesLink()}
               className="inline-flex h-8 items-center rounded-md border border-line-strong bg-panel-raised px-3 text-[13px] font-medium text-ink hover:border-accent/60"
             >
               Traces
@@ -78,7 +61,7 @@ export function ServiceDetailClient({ name }: { name: string }) {
   );
   const breadcrumb = (
     <nav aria-label="Breadcrumb" className="-mt-2 mb-2 text-xs text-muted">
-      <Link href={linkParams.size === 0 ? "/services" : `/services?${linkParams}`} className="rounded hover:text-accent">
+      <Link href={servicesHref(linkedView)} className="rounded hover:text-accent">
         Services
       </Link>{" "}
       <span aria-hidden="true">/</span>
@@ -138,7 +121,7 @@ export function ServiceDetailClient({ name }: { name: string }) {
             refetchInterval={refetchInterval}
             onSortChange={handleSortChange}
             onSelect={handleFilterChange}
-            tracesHref={tracesHref}
+            tracesHref={tracesLink}
           />
         )}
         <EdgesPanel
@@ -146,7 +129,7 @@ export function ServiceDetailClient({ name }: { name: string }) {
           isServiceVirtual={isVirtual}
           range={view.range}
           refetchInterval={refetchInterval}
-          peerHref={serviceHref}
+          peerHref={serviceLink}
         />
         {!isVirtual && <InstancesPanel service={name} range={view.range} refetchInterval={refetchInterval} />}
       </div>

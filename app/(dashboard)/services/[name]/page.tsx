@@ -21,7 +21,8 @@ import {
 } from "@/lib/service-detail/load-service-detail";
 import { decodeServiceNameSegment } from "@/lib/service-detail/service-name-param";
 import { ServiceDetailClient } from "./client";
-import { paramReader, parseServiceDetailView } from "./search-params";
+import { toSearchParams } from "@/lib/ui/search-params";
+import { parseServiceDetailView } from "./search-params";
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -45,7 +46,7 @@ export default async function ServiceDetailPage({ params, searchParams }: { para
  * not dehydrated: the client then fetches through the API and shows the state itself.
  */
 async function ServiceDetailData({ name, searchParams }: { name: string; searchParams: SearchParams }) {
-  const { range, filter } = parseServiceDetailView(paramReader(await searchParams));
+  const { range, filter } = parseServiceDetailView(toSearchParams(await searchParams));
   const queryClient = getQueryClient();
   await Promise.all([
     queryClient.prefetchQuery({

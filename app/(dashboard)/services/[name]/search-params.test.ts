@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SPAN_KIND } from "@/lib/otlp/model";
-import { paramReader, parseServiceDetailView, serializeServiceDetailView } from "./search-params";
+import { toSearchParams } from "@/lib/ui/search-params";
+import { parseServiceDetailView, serializeServiceDetailView } from "./search-params";
 
 describe("service detail view in the URL", () => {
   it("reads the range, the charted operation and the table order, and says what it ignored", () => {
@@ -31,7 +32,7 @@ describe("service detail view in the URL", () => {
   });
 
   it("reads a server page's searchParams object", () => {
-    expect(parseServiceDetailView(paramReader({ range: ["15m", "1h"], operation: "x" }))).toMatchObject({
+    expect(parseServiceDetailView(toSearchParams({ range: ["15m", "1h"], operation: "x" }))).toMatchObject({
       range: { kind: "preset", preset: "15m" },
       filter: { name: "x", spanKind: null },
     });

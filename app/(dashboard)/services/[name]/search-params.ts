@@ -41,13 +41,3 @@ export function serializeServiceDetailView(
     ...(view.sort !== undefined ? serializeOperationSort(view.sort) : {}),
   };
 }
-
-/** For the server page, whose `searchParams` is a plain object. */
-export function paramReader(searchParams: Record<string, string | string[] | undefined>): ParamReader {
-  return {
-    get: (name) => {
-      const value = searchParams[name];
-      return (Array.isArray(value) ? value[0] : value) ?? null;
-    },
-  };
-}
