@@ -3,14 +3,12 @@
 import { Area, AreaChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatRequestRate, withUnit } from "@/lib/overview/format-overview";
 import type { OverviewSeriesPoint } from "@/lib/query-client/overview-schemas";
+import { formatClock } from "@/lib/ui/format-time";
 
 const RATE_COLOR = "#38bdf8";
 const ERROR_COLOR = "#f87171";
 const WIDTH = 120;
 const HEIGHT = 30;
-
-const formatClock = (ms: number) =>
-  new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
 function SparklineTooltip({
   active,

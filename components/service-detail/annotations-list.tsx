@@ -5,8 +5,8 @@ import { ErrorPanel } from "@/components/ui/error-panel";
 import { Panel, PanelHeader } from "@/components/ui/panel";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { AnnotationMarker, BreakerSpell } from "@/lib/service-detail/place-annotations";
-import { describeRange, formatClock } from "@/lib/service-detail/format-service-detail";
-import type { TimeRange } from "@/lib/ui/time-range";
+import { formatClock } from "@/lib/ui/format-time";
+import { describeTimeRange, type TimeRange } from "@/lib/ui/time-range";
 import { ANNOTATION_TONE_COLOR, SPELL_FILL } from "./chart-colors";
 
 /**
@@ -51,7 +51,7 @@ export function AnnotationsList({
   } else if (markers.length === 0) {
     body = (
       <p className="px-4 py-3 text-sm text-muted" data-testid="annotations-empty">
-        No route weight changes or breaker transitions in {describeRange(range)}.
+        No route weight changes or breaker transitions in {describeTimeRange(range)}.
       </p>
     );
   } else {

@@ -7,9 +7,8 @@ import { Panel, PanelHeader } from "@/components/ui/panel";
 import { Skeleton } from "@/components/ui/skeleton";
 import { serviceEdgesQueryOptions } from "@/lib/query-client/service-detail-query";
 import type { ServiceEdgeDto } from "@/lib/query-client/service-detail-schemas";
-import { describeRange } from "@/lib/service-detail/format-service-detail";
 import type { RefreshInterval } from "@/lib/ui/refresh-interval";
-import type { TimeRange } from "@/lib/ui/time-range";
+import { describeTimeRange, type TimeRange } from "@/lib/ui/time-range";
 import { EdgesTable } from "./edges-table";
 
 /** Callers and callees side by side (stacked when narrow), each with its own empty state. */
@@ -57,7 +56,7 @@ export function EdgesPanel({
         title="Callers (upstream)"
         edges={edges.data.upstream}
         direction="upstream"
-        empty={`No service called ${service} in ${describeRange(range)}.`}
+        empty={`No service called ${service} in ${describeTimeRange(range)}.`}
         isServiceVirtual={isServiceVirtual}
         peerHref={peerHref}
         stale={stale}
@@ -67,7 +66,7 @@ export function EdgesPanel({
         title="Callees (downstream)"
         edges={edges.data.downstream}
         direction="downstream"
-        empty={`${service} called nothing in ${describeRange(range)}.`}
+        empty={`${service} called nothing in ${describeTimeRange(range)}.`}
         isServiceVirtual={isServiceVirtual}
         peerHref={peerHref}
         stale={stale}

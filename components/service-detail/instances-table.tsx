@@ -2,7 +2,8 @@
 
 import type { InstanceStatus } from "@/lib/control/contract";
 import type { ServiceInstanceDto } from "@/lib/query-client/service-detail-schemas";
-import { formatAge, formatClock } from "@/lib/service-detail/format-service-detail";
+import { formatAge } from "@/lib/service-detail/format-service-detail";
+import { formatClock } from "@/lib/ui/format-time";
 import { buildStatusSegments, type StatusSegment } from "@/lib/service-detail/instance-timeline";
 
 type StatusDisplay = { label: string; textClass: string; fillClass: string; dotClass: string };

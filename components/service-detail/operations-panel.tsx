@@ -5,12 +5,11 @@ import { ErrorPanel, StaleDataBanner } from "@/components/ui/error-panel";
 import { Panel, PanelHeader } from "@/components/ui/panel";
 import { Skeleton } from "@/components/ui/skeleton";
 import { serviceOperationsQueryOptions } from "@/lib/query-client/service-detail-query";
-import { describeRange } from "@/lib/service-detail/format-service-detail";
 import type { OperationFilter } from "@/lib/service-detail/service-detail-params";
 import type { OperationSort } from "@/lib/service-detail/sort-operations";
 import { formatCount } from "@/lib/ui/format-number";
 import type { RefreshInterval } from "@/lib/ui/refresh-interval";
-import type { TimeRange } from "@/lib/ui/time-range";
+import { describeTimeRange, type TimeRange } from "@/lib/ui/time-range";
 import { OperationsTable } from "./operations-table";
 
 export function OperationsPanel({
@@ -64,7 +63,7 @@ export function OperationsPanel({
         )}
         {data.operations.length === 0 ? (
           <p className="px-4 py-6 text-center text-sm text-muted" data-testid="operations-empty">
-            No spans from {service} in {describeRange(range)}.
+            No spans from {service} in {describeTimeRange(range)}.
           </p>
         ) : (
           <OperationsTable

@@ -14,11 +14,10 @@ import {
   breakerSpells,
   placeAnnotations,
 } from "@/lib/service-detail/place-annotations";
-import { describeRange } from "@/lib/service-detail/format-service-detail";
 import { type OperationFilter, SPAN_KIND_LABELS } from "@/lib/service-detail/service-detail-params";
 import { type SeriesRow, toSeriesRows } from "@/lib/service-detail/to-series-rows";
 import type { RefreshInterval } from "@/lib/ui/refresh-interval";
-import type { TimeRange } from "@/lib/ui/time-range";
+import { describeTimeRange, type TimeRange } from "@/lib/ui/time-range";
 import { useIsHydrated } from "@/lib/ui/use-now";
 import { AnnotationsList } from "./annotations-list";
 import { ChartAreaRequestRate, RATE_SERIES } from "./chart-area-request-rate";
@@ -71,7 +70,7 @@ export function ServiceCharts({
     <div className="mb-3 flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
       <p className="min-w-0 text-sm text-muted" data-testid="chart-subject">
         <span className="break-all">{describeSubject(filter)}</span>, per {formatBucket(series.data?.bucketMs)} over{" "}
-        {describeRange(range)}.{series.isPlaceholderData && <span className="ml-2 text-xs text-faint">Loading…</span>}
+        {describeTimeRange(range)}.{series.isPlaceholderData && <span className="ml-2 text-xs text-faint">Loading…</span>}
       </p>
       {filter !== null && (
         <button
@@ -153,7 +152,7 @@ export function ServiceCharts({
       )}
       <div className="grid gap-4">
         <ChartPanel id="latency-title" title="Latency" unit="ms" legend={<SeriesLegend series={LATENCY_SERIES} />}>
-          <ChartLineLatency {...chartProps} emptyMessage={isEmpty ? `No requests in ${describeRange(range)}` : undefined} />
+          <ChartLineLatency {...chartProps} emptyMessage={isEmpty ? `No requests in ${describeTimeRange(range)}` : undefined} />
         </ChartPanel>
         <div className="grid gap-4 md:grid-cols-2">
           <ChartPanel id="rate-title" title="Request rate" unit="req/s" legend={<SeriesLegend series={RATE_SERIES} />}>

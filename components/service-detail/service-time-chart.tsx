@@ -14,7 +14,8 @@ import {
   YAxis,
 } from "recharts";
 import type { AnnotationMarker, BreakerSpell } from "@/lib/service-detail/place-annotations";
-import { buildTimeTicks, formatAxisNumber, formatAxisTime, formatClock } from "@/lib/service-detail/format-service-detail";
+import { buildTimeTicks, formatAxisNumber, formatAxisTime } from "@/lib/service-detail/format-service-detail";
+import { formatClock } from "@/lib/ui/format-time";
 import { type SeriesRow, valueAxisTicks } from "@/lib/service-detail/to-series-rows";
 import { ANNOTATION_TONE_COLOR, CHART_COLORS, SPELL_FILL } from "./chart-colors";
 

@@ -2,6 +2,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { toLocalDateTimeInput } from "@/lib/ui/format-time";
 import { replaceSearchParams } from "@/lib/ui/replace-search-params";
 import { useIsHydrated } from "@/lib/ui/use-now";
 import {
@@ -19,12 +20,6 @@ import {
 const controlClass =
   "h-8 rounded-md border border-line-strong bg-panel-raised px-2 text-[13px] text-ink hover:border-accent/60 focus-visible:border-accent disabled:opacity-60";
 const CUSTOM_VALUE = "custom";
-
-/** `<input type="datetime-local">` speaks the browser's local time, without a zone. */
-function toLocalInput(ms: number): string {
-  const local = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
 
 /**
  * The page's time range (`?range=`, `?from=`, `?to=`), read from and written to the URL in
@@ -63,8 +58,8 @@ export function TimeRangeSelectView({
   const [draft, setDraft] = useState<Draft>({ rangeKey, from: null, to: null, error: null });
   const current = draft.rangeKey === rangeKey ? draft : { rangeKey, from: null, to: null, error: null };
   const error = current.error;
-  const fromValue = current.from ?? (range.kind === "custom" && isClient ? toLocalInput(range.fromMs) : "");
-  const toValue = current.to ?? (range.kind === "custom" && isClient ? toLocalInput(range.toMs) : "");
+  const fromValue = current.from ?? (range.kind === "custom" && isClient ? toLocalDateTimeInput(range.fromMs) : "");
+  const toValue = current.to ?? (range.kind === "custom" && isClient ? toLocalDateTimeInput(range.toMs) : "");
   const setFromDraft = (from: string) => setDraft({ ...current, from });
   const setToDraft = (to: string) => setDraft({ ...current, to });
   const setError = (message: string | null) => setDraft({ ...current, error: message });

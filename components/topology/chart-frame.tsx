@@ -2,17 +2,12 @@
 
 import type { ReactNode } from "react";
 import { timeTicks } from "@/lib/topology/to-chart-points";
+import { formatClock } from "@/lib/ui/format-time";
 
 /** Shared look of the panel charts: axis colours, tick text, the time axis. */
 export const AXIS_COLOR = "#5f6d7b";
 export const GRID_COLOR = "#1f2a36";
 export const TICK_STYLE = { fontSize: 10, fill: "#8b98a6" };
-
-export const formatClock = (ms: number) =>
-  new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-
-export const formatClockSeconds = (ms: number) =>
-  new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
 
 /** Props for a recharts XAxis over a window (numeric epoch ms, local clock labels). */
 export function timeAxisProps(startMs: number, endMs: number) {
@@ -21,7 +16,7 @@ export function timeAxisProps(startMs: number, endMs: number) {
     dataKey: "timeMs",
     domain: [startMs, endMs] as [number, number],
     ticks: timeTicks(startMs, endMs),
-    tickFormatter: formatClock,
+    tickFormatter: (ms: number) => formatClock(ms),
     stroke: AXIS_COLOR,
     tick: TICK_STYLE,
     allowDataOverflow: true,
@@ -55,7 +50,7 @@ export function ChartFrame({
 export function ChartTooltipBox({ timeMs, rows }: { timeMs: number; rows: { label: string; value: string; color: string }[] }) {
   return (
     <div className="rounded-md border border-line-strong bg-panel-raised px-2.5 py-1.5 text-xs shadow-lg">
-      <p className="mb-0.5 text-faint tabular-nums">{formatClockSeconds(timeMs)}</p>
+      <p className="mb-0.5 text-faint tabular-nums">{formatClock(timeMs, true)}</p>
       {rows.map((row) => (
         <p key={row.label} className="flex items-center gap-1.5 text-ink tabular-nums">
           <span aria-hidden="true" className="size-2 rounded-full" style={{ backgroundColor: row.color }} />

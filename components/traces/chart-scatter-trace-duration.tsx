@@ -4,13 +4,13 @@ import { useRouter } from "next/navigation";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { TraceSummaryDto } from "@/lib/query-client/traces-schemas";
 import { formatDurationUs } from "@/lib/traces/format-duration";
+import { formatClock } from "@/lib/ui/format-time";
 import { logDurationTicks, type ScatterPoint, toScatterPoints } from "@/lib/traces/to-scatter-points";
 
 const OK_COLOR = "#38bdf8";
 const ERROR_COLOR = "#f87171";
 
-const formatClock = (ms: number) =>
-  new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+const formatClockSeconds = (ms: number) => formatClock(ms, true);
 /** Six evenly spaced instants across the window (the window's own ends included). */
 const timeTicks = (startMs: number, endMs: number) => Array.from({ length: 6 }, (_, i) => startMs + ((endMs - startMs) * i) / 5);
 const formatAxisDuration = (ms: number) => formatDurationUs(ms * 1_000);
@@ -55,7 +55,7 @@ function ScatterTooltip({ active, payload }: { active?: boolean; payload?: { pay
     <div className="rounded-md border border-line-strong bg-panel-raised px-3 py-2 text-xs shadow-lg">
       <p className="max-w-72 truncate font-medium text-ink">{point.label}</p>
       <p className="mt-0.5 text-muted tabular-nums">
-        {formatAxisDuration(point.durationMs)} · {formatClock(point.timeMs)}
+        {formatAxisDuration(point.durationMs)} · {formatClockSeconds(point.timeMs)}
       </p>
       {point.hasError && <p className="mt-0.5 text-bad">Has error spans</p>}
       <p className="mt-1 text-faint">Click to open</p>
@@ -92,7 +92,7 @@ export function ChartScatterTraceDuration({
               dataKey="timeMs"
               domain={[startMs, endMs]}
               ticks={timeTicks(startMs, endMs)}
-              tickFormatter={formatClock}
+              tickFormatter={formatClockSeconds}
               stroke="#5f6d7b"
               tick={{ fontSize: 11, fill: "#8b98a6" }}
               label={{ value: "Start time (local)", position: "insideBottom", offset: -12, fill: "#5f6d7b", fontSize: 11 }}

@@ -14,16 +14,11 @@ import {
   type TraceStatusFilter,
 } from "@/lib/traces/trace-search-params";
 import { parseDurationNs } from "@/lib/jaeger/parse-duration";
+import { toLocalDateTimeInput } from "@/lib/ui/format-time";
 
 const inputClass =
   "h-8 rounded-md border border-line-strong bg-canvas px-2 text-[13px] text-ink placeholder:text-faint focus:border-accent/70 focus:outline-none";
 const labelClass = "flex flex-col gap-1 text-[11px] font-medium tracking-wide text-faint uppercase";
-
-/** `<input type="datetime-local">` works in local time without a zone. */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 
 const STATUS_LABELS: Record<TraceStatusFilter, string> = { ok: "OK", error: "Error", unset: "Unset" };
 
@@ -51,8 +46,8 @@ export function TraceSearchForm({
   const [durationError, setDurationError] = useState<string | null>(null);
   const [versionDraft, setVersionDraft] = useState("");
   const custom = search.range.kind === "custom" ? search.range : { fromMs: nowMs - 3_600_000, toMs: nowMs };
-  const [fromDraft, setFromDraft] = useState(() => toLocalInput(custom.fromMs));
-  const [toDraft, setToDraft] = useState(() => toLocalInput(custom.toMs));
+  const [fromDraft, setFromDraft] = useState(() => toLocalDateTimeInput(custom.fromMs));
+  const [toDraft, setToDraft] = useState(() => toLocalDateTimeInput(custom.toMs));
 
   const apply = (changes: Partial<TraceSearch>) => onChange({ ...search, ...changes });
 

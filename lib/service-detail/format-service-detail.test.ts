@@ -20,7 +20,7 @@ describe("service detail formatting", () => {
       ">99.9 %",
       "100 %",
     ]);
-    expect([0, 0.851, 12.34, 1250.4].map(formatMs)).toEqual(["0 ms", "0.851 ms", "12.3 ms", "1,250 ms"]);
+    expect([0, 0.851, 12.34, 1250.4].map(formatMs)).toEqual(["0 ms", "0.85 ms", "12.3 ms", "1,250 ms"]);
     expect([850, 12_345, 1_250_000].map(formatLatencyUs)).toEqual(["850 µs", "12.3 ms", "1.25 s"]);
     expect([4_000, 185_000, 7_200_000, 7_260_000, 200_000_000].map(formatAge)).toEqual([
       "4 s",

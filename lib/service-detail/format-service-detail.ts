@@ -1,38 +1,24 @@
-import { TIME_RANGE_PRESET_LABELS, type TimeRange } from "@/lib/ui/time-range";
+import { formatMsNumber, formatPercentNumber, formatRateNumber } from "@/lib/ui/format-number";
+import { formatClock } from "@/lib/ui/format-time";
 
 /**
  * Numbers of the service detail page, always with their unit. Fixed locale, so the server
  * render and the browser agree.
  */
 
-const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/** Three significant digits below 100 (0.0421 → "0.042"), grouped whole numbers above. */
-function significant(value: number): string {
-  if (value >= 100) return grouped.format(value);
-  return String(Number(value.toPrecision(value >= 1 ? 3 : 2)));
-}
-
 /** "0 req/s", "<0.001 req/s", "0.42 req/s", "1,234 req/s". */
 export function formatRate(perSecond: number): string {
-  if (perSecond === 0) return "0 req/s";
-  if (perSecond < 0.001) return "<0.001 req/s";
-  return `${significant(perSecond)} req/s`;
+  return `${formatRateNumber(perSecond)} req/s`;
 }
 
 /** "0 %", "<0.1 %", "2.5 %", ">99.9 %", "100 %". */
 export function formatPercent(percent: number): string {
-  if (percent === 0) return "0 %";
-  if (percent < 0.1) return "<0.1 %";
-  if (percent >= 99.95 && percent < 100) return ">99.9 %";
-  return `${Number(percent.toFixed(percent >= 10 ? 1 : 2))} %`;
+  return `${formatPercentNumber(percent)} %`;
 }
 
 /** Latency in ms (the charts' unit): "0.85 ms", "12.3 ms", "1,250 ms". */
 export function formatMs(ms: number): string {
-  if (ms === 0) return "0 ms";
-  if (ms >= 100) return `${grouped.format(ms)} ms`;
-  return `${Number(ms.toPrecision(3))} ms`;
+  return `${formatMsNumber(ms)} ms`;
 }
 
 /** A latency from µs in the unit that reads best for tables: "850 µs", "12.3 ms", "1.25 s". */
@@ -63,16 +49,6 @@ export function formatAge(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** "10:42" (or "10:42:07" for short windows) in the viewer's zone, 24-hour. */
-export function formatClock(ms: number, withSeconds = false): string {
-  return new Date(ms).toLocaleTimeString("en-GB", {
-    hour: "2-digit",
-    minute: "2-digit",
-    ...(withSeconds ? { second: "2-digit" } : {}),
-    hourCycle: "h23",
-  });
-}
-
 /** Axis ticks for a time axis: the clock, plus the day for windows over a day. */
 export function formatAxisTime(ms: number, spanMs: number): string {
   if (spanMs > 86_400_000) {
@@ -97,9 +73,4 @@ export function buildTimeTicks(startMs: number, endMs: number, maxTicks = 7, tzO
   const ticks: number[] = [];
   for (let t = Math.ceil((startMs + tzOffsetMs) / step) * step - tzOffsetMs; t <= endMs; t += step) ticks.push(t);
   return ticks;
-}
-
-/** "the last hour", "the chosen range": for sentences like "No requests in the last hour". */
-export function describeRange(range: TimeRange): string {
-  return range.kind === "preset" ? TIME_RANGE_PRESET_LABELS[range.preset].description : "the chosen range";
 }

@@ -13,7 +13,7 @@ describe("topology number formats", () => {
   it("writes error rates as percentages", () => {
     expect(formatErrorRate(null)).toBe("–");
     expect(formatErrorRate(0)).toBe("0 %");
-    expect(formatErrorRate(0.00005)).toBe("<0.01 %");
+    expect(formatErrorRate(0.0005)).toBe("<0.1 %"); // as on the Overview and a service page
     expect(formatErrorRate(0.0053)).toBe("0.53 %");
     expect(formatErrorRate(0.125)).toBe("12.5 %");
     expect(formatErrorRate(1)).toBe("100 %");

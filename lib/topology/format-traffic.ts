@@ -1,41 +1,25 @@
 /**
  * Numbers of the topology views, always with their unit. Fixed locale, pure: the server
- * render and the browser agree.
+ * render and the browser agree. The rounding is lib/ui/format-number's, as on every page.
  */
+import { formatCount, formatMsNumber, formatPercentNumber, formatRateNumber } from "@/lib/ui/format-number";
 
-const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/** Three significant digits (at most `maxDecimals` decimals), without trailing zeros; thousands grouped. */
-function significant(value: number, maxDecimals = 3): string {
-  const abs = Math.abs(value);
-  if (abs >= 1_000) return grouped.format(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return String(Number(value.toFixed(Math.min(digits, maxDecimals))));
-}
-
-/** "0 req/s", "0.017 req/s", "12.3 req/s", "1,234 req/s". */
+/** "0 req/s", "0.067 req/s", "12.3 req/s", "1,234 req/s". */
 export function formatRps(rps: number): string {
-  if (rps === 0) return "0 req/s";
-  if (rps < 0.001) return "<0.001 req/s";
-  return `${significant(rps)} req/s`;
+  return `${formatRateNumber(rps)} req/s`;
 }
 
-/** An error rate (0..1) as a percentage: "0 %", "<0.01 %", "0.53 %", "12.5 %", "100 %"; "–" without calls. */
+/** An error rate (0..1) as a percentage: "0 %", "<0.1 %", "0.53 %", "12.5 %", "100 %"; "–" without calls. */
 export function formatErrorRate(errorRate: number | null): string {
-  if (errorRate === null) return "–";
-  if (errorRate === 0) return "0 %";
-  const percent = errorRate * 100;
-  if (percent < 0.01) return "<0.01 %";
-  return `${significant(percent, 2)} %`;
+  return errorRate === null ? "–" : `${formatPercentNumber(errorRate * 100)} %`;
 }
 
 /** A latency in ms: "0.85 ms", "42.1 ms", "1,250 ms"; "–" without calls. */
 export function formatMs(ms: number | null): string {
-  if (ms === null) return "–";
-  return `${significant(ms)} ms`;
+  return ms === null ? "–" : `${formatMsNumber(ms)} ms`;
 }
 
 /** "1 call", "12,345 calls". */
 export function formatCalls(calls: number): string {
-  return `${grouped.format(calls)} ${calls === 1 ? "call" : "calls"}`;
+  return `${formatCount(calls)} ${calls === 1 ? "call" : "calls"}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRelativeTime, formatTimestamp, formatTimestampUtc } from "./format-time";
+import { formatClock, formatRelativeTime, formatTimestamp, formatTimestampUtc, toLocalDateTimeInput } from "./format-time";
 
 const NOW = Date.UTC(2026, 10, 21, 19, 54, 3);
 
@@ -43,5 +43,14 @@ describe("formatTimestamp", () => {
 
   it("writes midnight as 00, not 24", () => {
     expect(formatTimestamp(Date.UTC(2026, 0, 1, 0, 0, 0), "UTC")).toBe("2026-01-01 00:00:00 UTC");
+  });
+});
+
+describe("formatClock and toLocalDateTimeInput", () => {
+  it("write the viewer's local clock, 24-hour", () => {
+    const ms = new Date(2026, 10, 21, 9, 5, 7).getTime(); // local time
+    expect(formatClock(ms)).toBe("09:05");
+    expect(formatClock(ms, true)).toBe("09:05:07");
+    expect(toLocalDateTimeInput(ms)).toBe("2026-11-21T09:05");
   });
 });

@@ -60,3 +60,19 @@ export function formatTimestamp(ms: number, timeZone?: string): string {
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
 }
+
+/** "10:42" (or "10:42:07") in the viewer's zone, 24-hour: chart tooltips, ticks and time lists on every page. */
+export function formatClock(ms: number, withSeconds = false): string {
+  return new Date(ms).toLocaleTimeString("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(withSeconds ? { second: "2-digit" } : {}),
+    hourCycle: "h23",
+  });
+}
+
+/** The value of an `<input type="datetime-local">` (the browser's local time, no zone, to the minute) for an instant. */
+export function toLocalDateTimeInput(ms: number): string {
+  const local = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
