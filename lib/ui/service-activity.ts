@@ -1,5 +1,3 @@
-import type { ServiceSummary } from "@/lib/query-client/schemas";
-
 /** How recently a service sent spans, for the status dot and the "active" count. */
 export type ServiceActivity = "active" | "idle" | "silent";
 
@@ -13,16 +11,4 @@ export function classifyActivity(lastSeenMs: number, nowMs: number): ServiceActi
   if (ageMs <= ACTIVE_WITHIN_MS) return "active";
   if (ageMs <= SILENT_AFTER_MS) return "idle";
   return "silent";
-}
-
-export type ServicesSummary = { serviceCount: number; activeCount: number; spanCount: number };
-
-export function summarizeServices(services: readonly ServiceSummary[], nowMs: number): ServicesSummary {
-  let activeCount = 0;
-  let spanCount = 0;
-  for (const service of services) {
-    spanCount += service.spanCount;
-    if (classifyActivity(Date.parse(service.lastSeen), nowMs) === "active") activeCount += 1;
-  }
-  return { serviceCount: services.length, activeCount, spanCount };
 }

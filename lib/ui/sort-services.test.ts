@@ -93,16 +93,6 @@ describe("sortServices", () => {
     expect(countLiveBreakers(services[1])).toBe(1);
   });
 
-  it("sorts by the last span as an instant, services that never sent one last", () => {
-    const services = [
-      svc("a", { lastSpanAt: "2026-11-21T10:00:00+02:00" }),
-      svc("b", { lastSpanAt: "2026-11-21T09:00:00Z" }),
-      svc("c", { lastSpanAt: null }),
-    ];
-    expect(names(sortServices(services, { key: "lastSeen", direction: "desc" }))).toEqual(["b", "a", "c"]);
-    expect(names(sortServices(services, { key: "lastSeen", direction: "asc" }))).toEqual(["a", "b", "c"]);
-  });
-
   it("returns a copy and leaves the input alone", () => {
     const services = [svc("b", { requestRate: 1 }), svc("a", { requestRate: 2 })];
     sortServices(services, { key: "rate", direction: "desc" });

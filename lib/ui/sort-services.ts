@@ -1,7 +1,7 @@
 import type { OverviewService } from "@/lib/query-client/overview-schemas";
 import { isOwnerReporting } from "@/lib/breakers/summarize-breakers";
 
-export const SERVICE_SORT_KEYS = ["name", "rate", "errors", "p50", "p95", "p99", "instances", "breakers", "lastSeen"] as const;
+export const SERVICE_SORT_KEYS = ["name", "rate", "errors", "p50", "p95", "p99", "instances", "breakers"] as const;
 export type ServiceSortKey = (typeof SERVICE_SORT_KEYS)[number];
 export type SortDirection = "asc" | "desc";
 export type ServiceSort = { key: ServiceSortKey; direction: SortDirection };
@@ -41,7 +41,6 @@ const sortValue: Record<Exclude<ServiceSortKey, "name">, (service: OverviewServi
   instances: (s) => (s.instances.total - s.instances.healthy) * 1e6 + s.instances.total,
   // Live breakers first, then stale ones.
   breakers: (s) => countLiveBreakers(s) * 1e6 + s.breakers.length,
-  lastSeen: (s) => (s.lastSpanAt === null ? null : Date.parse(s.lastSpanAt)),
 };
 
 const compareNames = (a: OverviewService, b: OverviewService) =>
