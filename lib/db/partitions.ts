@@ -70,6 +70,13 @@ const PARTITIONED_TABLES: readonly PartitionedTableSpec[] = [
   { table: "service_minute_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
   { table: "service_minute_totals", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
   { table: "edge_minute_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  // Coarse rollups (lib/rollups/seal-coarse-rollups): recomputed from the minute tables, same retention.
+  { table: "service_five_minute_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  { table: "service_five_minute_totals", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  { table: "edge_five_minute_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  { table: "service_quarter_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  { table: "service_quarter_totals", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
+  { table: "edge_quarter_stats", unit: "day", retentionMs: (o) => o.rollupRetentionDays * DAY_MS, storageCapped: false },
 ];
 
 const UNIT_MS: Record<PartitionUnit, number> = { hour: HOUR_MS, day: DAY_MS };

@@ -5,6 +5,7 @@ import { localStatementTimeoutSql } from "@/lib/db/set-local-statement-timeout";
 import { ensureSpanPartitions, forgetKnownPartitions, isMissingPartitionError } from "@/lib/db/partitions";
 import type { Attributes, NormalizedSpan, ResourceRecord, ScopeRecord } from "@/lib/otlp/model";
 import { computeRollups, type RollupPlan } from "@/lib/rollups/compute-rollups";
+import { noteCommittedRollupMinutes } from "@/lib/rollups/note-committed-rollup-minutes";
 import type { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
 import { ensureRollupPartitions } from "@/lib/rollups/ensure-rollup-partitions";
 import { summarizeSpan, type SpanSummary } from "@/lib/rollups/span-summary";
@@ -598,7 +599,11 @@ async function writePrepared(
     // Last, after the catalogues, as in every writer: one row lock order (write-batch-rollups).
     if (plan !== undefined) await writeBatchRollups(client, plan);
     await client.query("COMMIT");
-    plan?.commit();
+    if (plan !== undefined) {
+      plan.commit();
+      // After COMMIT, outside the transaction: rows of an already sealed 5-minute period.
+      noteCommittedRollupMinutes(partitionCacheOwner, plan.minutesMs());
+    }
     plan = undefined;
     cache.remember(
       resources.map((r) => r.id),

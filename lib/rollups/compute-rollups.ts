@@ -138,6 +138,16 @@ export class RollupPlan {
   }
 
   /**
+   * The minutes (epoch ms) of the rows this plan writes, for noteCommittedRollupMinutes after
+   * COMMIT: a walk over the plan's rows, not its spans.
+   */
+  minutesMs(): Set<number> {
+    const minutes = this.accumulator.minutesMs();
+    for (const client of this.expiredClients) minutes.add(minuteOfMicros(client.call.startUs));
+    return minutes;
+  }
+
+  /**
    * After COMMIT: store the halves still waiting. A half that a concurrent batch of ours
    * stored meanwhile is matched here; the edge is written with the next batch.
    */

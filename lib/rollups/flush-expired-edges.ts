@@ -10,6 +10,7 @@ import type pg from "pg";
 import { computeRollups } from "@/lib/rollups/compute-rollups";
 import type { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
 import { ensureRollupPartitions } from "@/lib/rollups/ensure-rollup-partitions";
+import { noteCommittedRollupMinutes } from "@/lib/rollups/note-committed-rollup-minutes";
 import { writeBatchRollups } from "@/lib/rollups/write-batch-rollups";
 
 export type FlushExpiredEdgesOptions = {
@@ -47,5 +48,6 @@ export async function flushExpiredEdges(
     client?.release(failed);
   }
   plan.commit();
+  noteCommittedRollupMinutes(options.partitionCacheOwner ?? pool, plan.minutesMs());
   return handled;
 }

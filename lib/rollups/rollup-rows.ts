@@ -141,6 +141,16 @@ export class RollupAccumulator {
     return copy;
   }
 
+  /** The distinct minutes (epoch ms) of the rows. */
+  minutesMs(): Set<number> {
+    const minutes = new Set<number>();
+    for (const byOperation of this.services.values())
+      for (const rows of byOperation.values()) for (const row of rows) minutes.add(row.minuteMs);
+    for (const byCallee of this.edges.values())
+      for (const rows of byCallee.values()) for (const row of rows) minutes.add(row.minuteMs);
+    return minutes;
+  }
+
   /** The rows, each list sorted by its table's primary key order. */
   rows(): RollupRows {
     const services: ServiceRollupRow[] = [];

@@ -7,8 +7,8 @@
  *
  * DATABASE_URL must be set by the caller; migrations are applied at start so this file runs
  * on its own too. BREAKWATER_ROLE picks what runs: `ingest` (OTLP/HTTP :4318 + OTLP/gRPC
- * :4317 + partition maintenance), `ui` (Next.js on PORT) or `all` (both, and OTLP/HTTP also
- * at <web>/v1/traces, answered before Next.js sees the request).
+ * :4317 + partition maintenance + the coarse rollups), `ui` (Next.js on PORT) or `all` (both,
+ * and OTLP/HTTP also at <web>/v1/traces, answered before Next.js sees the request).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,6 +24,7 @@ import { ConfigError, type Env, getEnv } from "@/lib/env";
 import { startOtlpGrpcReceiver, GrpcBindError, type OtlpGrpcReceiver } from "@/lib/ingest/grpc-receiver";
 import { createOtlpHttpHandler, type OtlpHttpHandler } from "@/lib/ingest/http-receiver";
 import { getSpanWriterOptions, SpanWriter } from "@/lib/ingest/span-writer";
+import { startCoarseRollups } from "@/lib/rollups/start-coarse-rollups";
 import { createLogger, type Logger } from "./logger";
 import { type Maintenance, startMaintenance } from "./maintenance";
 
@@ -51,7 +52,7 @@ export type StartServerOptions = {
   pool?: pg.Pool;
   /** Apply migrations at start. Default true. */
   migrate?: boolean;
-  /** Partition maintenance (ingest roles). Default true when the role ingests. */
+  /** Partition maintenance and the coarse rollups (ingest roles). Default true when the role ingests. */
   maintenance?: boolean;
   /**
    * The control plane's background work (roles all/ui): the registry sweeper (TTL expiry,
@@ -210,6 +211,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       if (options.maintenance !== false) {
         const maintenance: Maintenance = startMaintenance({ pool, env, log });
         stops.push(() => maintenance.stop());
+        // Its own timer: partition maintenance can spend minutes rebuilding an hour's
+        // indexes, and the coarse rollups should trail now by minutes at most.
+        const coarseRollups = startCoarseRollups({ pool, log });
+        stops.push(() => coarseRollups.stop());
       }
 
       otlpHandler = createOtlpHttpHandler({ writer: spanWriter, env, log });
