@@ -1,5 +1,6 @@
 /**
- * A service's edges over a window, from edge_minute_stats: upstream (callers → this service)
+ * A service's edges over a window, from edge_minute_stats (and its 5-minute and quarter-hour sums
+ * for the sealed periods wholly inside the window; rollup-window-ranges): upstream (callers → this service)
  * and downstream (this service → callees, virtual nodes such as `postgresql` included), each
  * with calls, errors, rate, error percentage and p50/p95/p99 as the CLIENT spans measured
  * them, computed in PostgreSQL. Each edge also carries the circuit breakers on it (owner
@@ -14,7 +15,14 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import type { BreakerState, InstanceStatus } from "@/lib/control/contract";
-import { type QuantileBucketColumns, queryRollups, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
+import {
+  type QuantileBucketColumns,
+  queryRollupWindow,
+  quantileBucketsSql,
+  quantilesFromBuckets,
+} from "./histogram-quantile-sql";
+import { EDGE_STATS } from "@/lib/rollups/rollup-levels";
+import { rollupRowsSql } from "./rollup-window-ranges";
 import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
 
 export const EDGE_DIRECTIONS = ["upstream", "downstream"] as const;
@@ -73,16 +81,12 @@ type EdgeRow = QuantileBucketColumns & {
   breakers: (Omit<EdgeBreaker, "stateSince"> & { stateSince: string })[] | null;
 };
 
-// $1 service, $2/$3 whole minutes, $4 rate divisor ms.
-const EDGES_SQL = `
+// $1 service, $2 rate divisor ms; then the ranges' bounds (rollupRowsSql).
+const edgesSql = (downstream: string, upstream: string) => `
   WITH traffic AS (
-    SELECT 'downstream' AS direction, callee AS peer, is_virtual, calls, errors, bucket_ids, bucket_counts
-      FROM edge_minute_stats
-     WHERE caller_service = $1 AND minute >= $2 AND minute < $3
+    ${downstream}
     UNION ALL
-    SELECT 'upstream', caller_service, is_virtual, calls, errors, bucket_ids, bucket_counts
-      FROM edge_minute_stats
-     WHERE callee = $1 AND minute >= $2 AND minute < $3
+    ${upstream}
   ), totals AS (
     SELECT direction, peer, is_virtual, sum(calls) AS calls, sum(errors) AS errors
       FROM traffic GROUP BY direction, peer, is_virtual HAVING sum(calls) > 0
@@ -94,7 +98,7 @@ const EDGES_SQL = `
     ${quantileBucketsSql("direction, peer, is_virtual")}
   ), stats AS (
     SELECT t.direction, t.peer, t.is_virtual, t.calls, t.errors,
-           (t.calls * 1000.0 / $4::int8)::float8 AS rate_per_s,
+           (t.calls * 1000.0 / $2::int8)::float8 AS rate_per_s,
            (100.0 * t.errors / t.calls)::float8 AS error_pct,
            q.b50, q.b95, q.b99
       FROM totals t JOIN quantiles q USING (direction, peer, is_virtual)
@@ -127,12 +131,25 @@ export async function getServiceEdges(
   pool: pg.Pool = getPool(),
 ): Promise<ServiceEdges> {
   const window = toServiceWindow(input.fromMs, input.toMs);
-  const { rows } = await queryRollups<EdgeRow>(pool, EDGES_SQL, [
-    input.service,
-    new Date(window.fromMinuteMs).toISOString(),
-    new Date(window.toMinuteMs).toISOString(),
-    windowRateDivisorMs(window),
-  ]);
+  const { rows } = await queryRollupWindow<EdgeRow>(pool, window, undefined, (parts) => {
+    const params: unknown[] = [input.service, windowRateDivisorMs(window)];
+    const measures = "is_virtual, calls, errors, bucket_ids, bucket_counts";
+    const downstream = rollupRowsSql(
+      EDGE_STATS,
+      parts,
+      `'downstream' AS direction, callee AS peer, ${measures}`,
+      "caller_service = $1",
+      params,
+    );
+    const upstream = rollupRowsSql(
+      EDGE_STATS,
+      parts,
+      `'upstream' AS direction, caller_service AS peer, ${measures}`,
+      "callee = $1",
+      params,
+    );
+    return { sql: edgesSql(downstream, upstream), params };
+  });
   const edges = rows.map((row): ServiceEdge => {
     return {
       direction: row.direction,

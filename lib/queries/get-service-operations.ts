@@ -1,5 +1,7 @@
 /**
- * A service's operations (span name + span kind) over a window, from service_minute_stats:
+ * A service's operations (span name + span kind) over a window, from service_minute_stats
+ * (and its 5-minute and quarter-hour sums for the sealed periods wholly inside the window;
+ * rollup-window-ranges):
  * calls, errors, rate, error percentage and p50/p95/p99 each, all computed in PostgreSQL.
  * Every span kind is included (the table says which), so a client-only service still lists
  * what it does. Only the busiest `limit` operations get their histograms merged: a service
@@ -8,7 +10,14 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import type { SpanKind } from "@/lib/otlp/model";
-import { type QuantileBucketColumns, queryRollups, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
+import {
+  type QuantileBucketColumns,
+  queryRollupWindow,
+  quantileBucketsSql,
+  quantilesFromBuckets,
+} from "./histogram-quantile-sql";
+import { SERVICE_STATS } from "@/lib/rollups/rollup-levels";
+import { rollupRowsSql } from "./rollup-window-ranges";
 import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
 
 export const DEFAULT_OPERATIONS_LIMIT = 200;
@@ -55,19 +64,17 @@ type OperationRow = QuantileBucketColumns & {
   total_operations: string;
 };
 
-// $1 service, $2/$3 whole minutes, $4 rate divisor ms, $5 limit.
-const OPERATIONS_SQL = `
+// $1 service, $2 rate divisor ms, $3 limit; then the ranges' bounds (rollupRowsSql).
+const operationsSql = (rows: string) => `
   WITH window_rows AS (
-    SELECT operation, span_kind, calls, errors, bucket_ids, bucket_counts
-      FROM service_minute_stats
-     WHERE service_name = $1 AND minute >= $2 AND minute < $3
+    ${rows}
   ), totals AS (
     SELECT operation, span_kind, sum(calls) AS calls, sum(errors) AS errors, count(*) OVER () AS total_operations
       FROM window_rows
      GROUP BY operation, span_kind
     HAVING sum(calls) > 0
      ORDER BY sum(calls) DESC, operation COLLATE "C", span_kind
-     LIMIT $5
+     LIMIT $3
   ), merged AS (
     SELECT operation, span_kind, b, sum(c)::int8 AS c
       FROM (SELECT w.operation, w.span_kind, unnest(w.bucket_ids) AS b, unnest(w.bucket_counts) AS c
@@ -77,7 +84,7 @@ const OPERATIONS_SQL = `
     ${quantileBucketsSql("operation, span_kind")}
   )
   SELECT t.operation, t.span_kind, t.calls, t.errors, t.total_operations,
-         (t.calls * 1000.0 / $4::int8)::float8 AS rate_per_s,
+         (t.calls * 1000.0 / $2::int8)::float8 AS rate_per_s,
          (100.0 * t.errors / t.calls)::float8 AS error_pct,
          q.b50, q.b95, q.b99
     FROM totals t JOIN quantiles q USING (operation, span_kind)
@@ -88,13 +95,17 @@ export async function getServiceOperations(
   pool: pg.Pool = getPool(),
 ): Promise<ServiceOperations> {
   const window = toServiceWindow(input.fromMs, input.toMs);
-  const { rows } = await queryRollups<OperationRow>(pool, OPERATIONS_SQL, [
-    input.service,
-    new Date(window.fromMinuteMs).toISOString(),
-    new Date(window.toMinuteMs).toISOString(),
-    windowRateDivisorMs(window),
-    input.limit ?? DEFAULT_OPERATIONS_LIMIT,
-  ]);
+  const { rows } = await queryRollupWindow<OperationRow>(pool, window, undefined, (parts) => {
+    const params: unknown[] = [input.service, windowRateDivisorMs(window), input.limit ?? DEFAULT_OPERATIONS_LIMIT];
+    const windowRows = rollupRowsSql(
+      SERVICE_STATS,
+      parts,
+      "operation, span_kind, calls, errors, bucket_ids, bucket_counts",
+      "service_name = $1",
+      params,
+    );
+    return { sql: operationsSql(windowRows), params };
+  });
   return {
     service: input.service,
     fromMs: window.fromMinuteMs,

@@ -14,15 +14,19 @@
  */
 import type pg from "pg";
 import { bucketRepresentativeMicros } from "@/lib/rollups/log-histogram";
+import { type RollupPart, SEALED_UNTIL_SQL, mayUseCoarseRows, splitRollupWindow } from "./rollup-window-ranges";
 
 /**
  * SQL (a CTE body) giving `keys…, b50, b95, b99` (bucket ids) per group from a CTE named
- * `merged` with columns `keys…, b, c`: one row per group and histogram bucket (bucket ids
- * unique within a group, counts > 0). `keys` is a column list such as "start_ms".
+ * `merged` with columns `keys…, b, c`: histogram buckets and counts (> 0) of each group —
+ * merged (one row per group and bucket id) or not (a bucket id may repeat: the rows of
+ * several histograms). `keys` is a column list such as "start_ms".
  *
  * The running sums are float8 (exact for counts below 2^53) rather than numeric, and the frame
- * is ROWS (bucket ids are unique in a group, so it equals the default RANGE frame): comparing
- * numerics on every row of a 24 h merge cost about a fifth of the statement.
+ * is ROWS: comparing numerics on every row of a 24 h merge cost about a fifth of the
+ * statement. With repeated bucket ids the ROWS running sum grows within a bucket id and
+ * reaches the merged running sum at its last row, so the first row reaching a rank still
+ * holds the right bucket: min(b) is the same as over merged rows.
  */
 export function quantileBucketsSql(keys: string): string {
   return `SELECT ${keys},
@@ -59,12 +63,52 @@ export async function queryRollups<R extends pg.QueryResultRow>(
   sql: string,
   params: unknown[],
 ): Promise<pg.QueryResult<R>> {
+  return inRollupReadTransaction(pool, false, (client) => client.query<R>(sql, params));
+}
+
+/**
+ * Runs one rollup read of a window of whole minutes, built by `build` from the window's
+ * split between minute and coarse rows (rollup-window-ranges), in a read-only transaction
+ * with ROLLUP_READ_SETTINGS. When coarse rows could serve part of the window,
+ * rollup_progress.sealed_until is read in the same round trip as BEGIN. Reading it before
+ * the rows is safe: it only moves forward, and the coarse rows of a sealed period are only
+ * ever replaced by a recomputation from the minute rows.
+ */
+export async function queryRollupWindow<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  window: { fromMinuteMs: number; toMinuteMs: number },
+  bucketMs: number | undefined,
+  build: (parts: RollupPart[]) => { sql: string; params: unknown[] },
+): Promise<pg.QueryResult<R>> {
+  const mayUseCoarse = mayUseCoarseRows(window.fromMinuteMs, window.toMinuteMs, bucketMs);
+  return inRollupReadTransaction(pool, mayUseCoarse, async (client, sealedUntilMs) => {
+    const { sql, params } = build(splitRollupWindow(window.fromMinuteMs, window.toMinuteMs, sealedUntilMs, bucketMs));
+    return client.query<R>(sql, params);
+  });
+}
+
+async function inRollupReadTransaction<T>(
+  pool: pg.Pool,
+  readSealedUntil: boolean,
+  run: (client: pg.PoolClient, sealedUntilMs: number | null) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(`BEGIN READ ONLY; ${ROLLUP_READ_SETTINGS}`);
+    const begin = `BEGIN READ ONLY; ${ROLLUP_READ_SETTINGS}`;
     try {
-      const result = await client.query<R>(sql, params);
+      let sealedUntilMs: number | null = null;
+      if (readSealedUntil) {
+        // Several statements in one simple query: pg answers with one result per statement.
+        const results = (await client.query(`${begin}; ${SEALED_UNTIL_SQL}`)) as unknown as pg.QueryResult<{
+          sealed_until_ms: string;
+        }>[];
+        const row = results[results.length - 1].rows[0];
+        sealedUntilMs = row === undefined ? null : Number(row.sealed_until_ms);
+      } else {
+        await client.query(begin);
+      }
+      const result = await run(client, sealedUntilMs);
       await client.query("COMMIT");
       return result;
     } catch (error) {

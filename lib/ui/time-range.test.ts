@@ -83,7 +83,7 @@ describe("chooseBucketMs", () => {
     expect(chooseBucketMs(TIME_RANGE_PRESET_MS["5m"])).toBe(MINUTE_MS);
     expect(chooseBucketMs(TIME_RANGE_PRESET_MS["15m"])).toBe(MINUTE_MS);
     expect(chooseBucketMs(TIME_RANGE_PRESET_MS["1h"])).toBe(MINUTE_MS);
-    expect(chooseBucketMs(TIME_RANGE_PRESET_MS["6h"])).toBe(3 * MINUTE_MS);
+    expect(chooseBucketMs(TIME_RANGE_PRESET_MS["6h"])).toBe(5 * MINUTE_MS);
     expect(chooseBucketMs(TIME_RANGE_PRESET_MS["24h"])).toBe(15 * MINUTE_MS);
   });
 
@@ -96,6 +96,13 @@ describe("chooseBucketMs", () => {
   it("uses whole days past a day per bucket", () => {
     expect(chooseBucketMs(30 * 86_400_000)).toBe(6 * 3_600_000);
     expect(chooseBucketMs(200 * 86_400_000)).toBe(2 * 86_400_000);
+  });
+
+  it("makes every bucket of 5 minutes or more a multiple of 5 minutes (whole 5-minute rollup periods)", () => {
+    for (let minutes = 1; minutes <= 60 * 24 * 45; minutes += 7) {
+      const bucketMs = chooseBucketMs(minutes * MINUTE_MS);
+      if (bucketMs >= 5 * MINUTE_MS) expect(bucketMs % (5 * MINUTE_MS)).toBe(0);
+    }
   });
 
   it("keeps every window at most MAX_SERIES_POINTS buckets (plus one for an unaligned start)", () => {

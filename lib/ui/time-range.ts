@@ -142,14 +142,16 @@ export function resolveTimeRange(range: TimeRange, nowMs: number): { startMs: nu
 /** Most points a time series over a window should have (charts stay readable at 1280 px). */
 export const MAX_SERIES_POINTS = 120;
 
-// Round bucket sizes, in minutes; past a day, whole days.
-const BUCKET_MINUTES = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1_440] as const;
+// Round bucket sizes, in minutes; past a day, whole days. From 5 minutes on, multiples of 5:
+// a bucket then holds whole 5-minute periods, which reads take from the 5-minute rollups
+// (lib/queries/rollup-window-ranges) — so no 3-minute size.
+const BUCKET_MINUTES = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1_440] as const;
 
 /**
- * The bucket for a time series over a window: the smallest round whole-minute size (1, 2, 3,
- * 5, 10, 15, 20, 30 min, 1, 2, 3, 6, 12 h, then whole days) that gives at most
+ * The bucket for a time series over a window: the smallest round whole-minute size (1, 2, 5,
+ * 10, 15, 20, 30 min, 1, 2, 3, 6, 12 h, then whole days) that gives at most
  * MAX_SERIES_POINTS buckets. Rollups are per minute, so nothing finer exists. 5 min and 1 h
- * windows get 1 min buckets, 6 h 3 min, 24 h 15 min (96 points).
+ * windows get 1 min buckets, 6 h 5 min (72 points), 24 h 15 min (96 points).
  */
 export function chooseBucketMs(windowMs: number): number {
   const minutesNeeded = Math.max(0, windowMs) / MINUTE_MS / MAX_SERIES_POINTS;
