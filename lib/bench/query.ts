@@ -10,7 +10,8 @@
  *     writes the spans and, in the same transactions, the rollups (service_minute_stats,
  *     service_minute_totals, edge_minute_stats; edge pairing in memory). Prints throughput;
  *  2. registers the demo's instances and breakers through recordHeartbeat (the control-plane
- *     function behind POST /api/v1/heartbeats); VACUUM ANALYZE;
+ *     function behind POST /api/v1/heartbeats); runs the coarse rollups' maintenance pass
+ *     (sealCoarseRollups: the day's 5-minute and quarter-hour rows); VACUUM ANALYZE;
  *  3. times the functions the API routes call (lib/queries, lib/rollups), N times each with
  *     random services and windows inside the loaded day, one call at a time, on the app's
  *     pool (getPool, BREAKWATER_DB_POOL_SIZE): p50/p95/p99 against the issue's targets, and
@@ -21,7 +22,8 @@
  * Options: --spans 10000000 (spans to load) --iterations 100 (timed calls per fast case; slow
  *          cases take a fifth) --seed 1 --in-flight 16 (requests handed to the writer at once)
  *          --keep-schema (leave the scratch schema) --reuse-schema NAME (skip the load: time the
- *          queries on a schema an earlier --keep-schema run left; it is kept again)
+ *          queries on a schema an earlier --keep-schema run left, after applying newer migrations
+ *          and a coarse rollups pass; it is kept again)
  *          --only TEXT (time only the cases whose label contains TEXT, e.g. "trace search";
  *          skips the raw-vs-rollups comparison)
  * The exit code is non-zero only on errors; missed targets are reported, not failed.
@@ -46,8 +48,10 @@ import { searchTraceSummaries } from "@/lib/queries/search-trace-summaries";
 import type { SearchTracesFilters } from "@/lib/queries/search-traces";
 import { EdgePairingCache } from "@/lib/rollups/edge-pairing-cache";
 import { flushExpiredEdges } from "@/lib/rollups/flush-expired-edges";
+import { COARSE_TABLES } from "@/lib/rollups/rollup-levels";
 import { getServicePercentiles } from "@/lib/rollups/get-service-percentiles";
 import { HISTOGRAM_MAX_RELATIVE_ERROR } from "@/lib/rollups/log-histogram";
+import { sealCoarseRollups } from "@/lib/rollups/seal-coarse-rollups";
 import { parseAttributeFilter, type AttributeFilter } from "@/lib/traces/parse-attribute-filter";
 import { chooseBucketMs } from "@/lib/ui/time-range";
 import {
@@ -484,6 +488,22 @@ async function exactFromSpans(
 
 type Comparison = { label: string; rawMs: number[]; rollupMs: number[] };
 
+/**
+ * A pass of the coarse rollups' maintenance, as the server runs it every 30 s: after a load it
+ * computes the 5-minute and quarter-hour rows of the whole day from the minute rows. Returns
+ * the 5-minute periods done.
+ */
+async function sealCoarse(pool: pg.Pool): Promise<number> {
+  const started = performance.now();
+  const result = await sealCoarseRollups(pool);
+  const sealed = result.sealedUntilMs === null ? "nothing" : new Date(result.sealedUntilMs).toISOString();
+  log(
+    `coarse rollups: ${fmt(result.periods)} 5-minute periods recomputed in ${fmt((performance.now() - started) / 1000, 1)} s, ` +
+      `sealed until ${sealed}`,
+  );
+  return result.periods;
+}
+
 // --- main --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -528,9 +548,11 @@ async function main(): Promise<void> {
           `${fmt(loaded.generalPath)} of ${fmt(loaded.requests)} requests took the general decoder)`,
       );
       await registerInstances(writerPool);
+      await sealCoarse(writerPool);
       const vacuumStarted = performance.now();
       await writerPool.query(
         `VACUUM (ANALYZE) spans, service_minute_stats, service_minute_totals, edge_minute_stats,
+                          ${COARSE_TABLES.join(", ")},
                           resources, scopes, services, operations, attribute_keys, instances, breakers`,
       );
       log(`VACUUM ANALYZE: ${fmt((performance.now() - vacuumStarted) / 1000, 1)} s`);
@@ -542,6 +564,11 @@ async function main(): Promise<void> {
       dataStartMs = rows[0].first.getTime();
       dataEndMs = rows[0].last.getTime() + MINUTE_MS;
       log(`reusing ${schema}: data ${new Date(dataStartMs).toISOString()} … ${new Date(dataEndMs).toISOString()}`);
+      // A schema kept by an older version: newer migrations, and the coarse rollups caught up.
+      await migrate(writerPool);
+      if ((await sealCoarse(writerPool)) > 0) {
+        await writerPool.query(`VACUUM (ANALYZE) ${COARSE_TABLES.join(", ")}`);
+      }
     }
     const sizes = await writerPool.query<{ spans: string; span_bytes: string; rollup_rows: string; rollup_bytes: string }>(
       `SELECT (SELECT count(*) FROM spans) AS spans,
