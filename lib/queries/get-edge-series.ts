@@ -62,7 +62,7 @@ const EDGE_SERIES_SQL = `
          (t.calls * 1000.0 / greatest($8::int8, least(t.start_ms + $5::int8, $7::int8) - greatest(t.start_ms, $6::int8)))::float8
            AS rps,
          CASE WHEN t.calls > 0 THEN t.errors::float8 / t.calls END AS error_rate,
-         q.b50, q.b95, q.b99
+         q.p50_us, q.p95_us, q.p99_us
     FROM t LEFT JOIN q USING (start_ms)
    WHERE t.calls > 0
    ORDER BY t.start_ms`;

@@ -15,12 +15,7 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import type { BreakerState, InstanceStatus } from "@/lib/control/contract";
-import {
-  type QuantileBucketColumns,
-  queryRollupWindow,
-  quantileBucketsSql,
-  quantilesFromBuckets,
-} from "./histogram-quantile-sql";
+import { type QuantileColumns, queryRollupWindow, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
 import { EDGE_STATS } from "@/lib/rollups/rollup-levels";
 import { rollupRowsSql } from "./rollup-window-ranges";
 import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
@@ -70,7 +65,7 @@ export type ServiceEdges = {
   downstream: ServiceEdge[];
 };
 
-type EdgeRow = QuantileBucketColumns & {
+type EdgeRow = QuantileColumns & {
   direction: EdgeDirection;
   peer: string;
   is_virtual: boolean;
@@ -100,7 +95,7 @@ const edgesSql = (downstream: string, upstream: string) => `
     SELECT t.direction, t.peer, t.is_virtual, t.calls, t.errors,
            (t.calls * 1000.0 / $2::int8)::float8 AS rate_per_s,
            (100.0 * t.errors / t.calls)::float8 AS error_pct,
-           q.b50, q.b95, q.b99
+           q.p50_us, q.p95_us, q.p99_us
       FROM totals t JOIN quantiles q USING (direction, peer, is_virtual)
   ), breaker_rows AS (
     -- A service calling itself has its breakers in both directions, as its calls are.
@@ -121,7 +116,7 @@ const edgesSql = (downstream: string, upstream: string) => `
   )
   SELECT coalesce(s.direction, be.direction) AS direction, coalesce(s.peer, be.peer) AS peer,
          coalesce(s.is_virtual, be.is_virtual) AS is_virtual,
-         s.calls, s.errors, s.rate_per_s, s.error_pct, s.b50, s.b95, s.b99, be.breakers
+         s.calls, s.errors, s.rate_per_s, s.error_pct, s.p50_us, s.p95_us, s.p99_us, be.breakers
     FROM stats s
     FULL JOIN breaker_edges be ON be.direction = s.direction AND be.peer = s.peer AND be.is_virtual = s.is_virtual
    ORDER BY coalesce(s.calls, 0) DESC, coalesce(s.peer, be.peer) COLLATE "C", coalesce(s.is_virtual, be.is_virtual)`;

@@ -10,12 +10,7 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import type { SpanKind } from "@/lib/otlp/model";
-import {
-  type QuantileBucketColumns,
-  queryRollupWindow,
-  quantileBucketsSql,
-  quantilesFromBuckets,
-} from "./histogram-quantile-sql";
+import { type QuantileColumns, queryRollupWindow, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
 import { SERVICE_STATS } from "@/lib/rollups/rollup-levels";
 import { rollupRowsSql } from "./rollup-window-ranges";
 import { toServiceWindow, windowRateDivisorMs } from "@/lib/service-detail/service-window";
@@ -54,7 +49,7 @@ export type ServiceOperations = {
   totalOperations: number;
 };
 
-type OperationRow = QuantileBucketColumns & {
+type OperationRow = QuantileColumns & {
   operation: string;
   span_kind: SpanKind;
   calls: string;
@@ -86,7 +81,7 @@ const operationsSql = (rows: string) => `
   SELECT t.operation, t.span_kind, t.calls, t.errors, t.total_operations,
          (t.calls * 1000.0 / $2::int8)::float8 AS rate_per_s,
          (100.0 * t.errors / t.calls)::float8 AS error_pct,
-         q.b50, q.b95, q.b99
+         q.p50_us, q.p95_us, q.p99_us
     FROM totals t JOIN quantiles q USING (operation, span_kind)
    ORDER BY t.calls DESC, t.operation COLLATE "C", t.span_kind`;
 

@@ -15,12 +15,7 @@
 import type pg from "pg";
 import { getPool } from "@/lib/db/pool";
 import { SPAN_KIND, type SpanKind } from "@/lib/otlp/model";
-import {
-  type QuantileBucketColumns,
-  queryRollupWindow,
-  quantileBucketsSql,
-  quantilesFromBuckets,
-} from "./histogram-quantile-sql";
+import { type QuantileColumns, queryRollupWindow, quantileBucketsSql, quantilesFromBuckets } from "./histogram-quantile-sql";
 import { SERVICE_STATS, SERVICE_TOTALS } from "@/lib/rollups/rollup-levels";
 import { rollupRowsSql, rowsPerBucket } from "./rollup-window-ranges";
 import { MIN_RATE_DIVISOR_MS, toServiceWindow } from "@/lib/service-detail/service-window";
@@ -67,7 +62,7 @@ export type ServiceSeries = {
   buckets: ServiceSeriesBucket[];
 };
 
-type BucketRow = QuantileBucketColumns & {
+type BucketRow = QuantileColumns & {
   start_ms: string;
   calls: string;
   errors: string;
@@ -100,7 +95,7 @@ const seriesSql = (rows: string, merge: boolean) => `
          (t.calls * 1000.0 / greatest($6::int8, least(t.start_ms + $3::int8, $5::int8) - greatest(t.start_ms, $4::int8)))::float8
            AS rate_per_s,
          (100.0 * t.errors / t.calls)::float8 AS error_pct,
-         q.b50, q.b95, q.b99
+         q.p50_us, q.p95_us, q.p99_us
     FROM totals t JOIN quantiles q USING (start_ms)
    WHERE t.calls > 0
    ORDER BY t.start_ms`;

@@ -47,7 +47,7 @@ const SERVER_KINDS = [SPAN_KIND.SERVER, SPAN_KIND.CONSUMER];
 const STATS_SELECT = `t.calls, t.errors,
        CASE WHEN $3::float8 > 0 THEN t.calls / $3::float8 ELSE 0 END AS rps,
        CASE WHEN t.calls > 0 THEN t.errors::float8 / t.calls END AS error_rate,
-       q.b50, q.b95, q.b99`;
+       q.p50_us, q.p95_us, q.p99_us`;
 
 /**
  * Services with rollup rows in the window (any span kind, so a pure client like a load

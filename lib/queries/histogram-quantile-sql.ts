@@ -1,6 +1,6 @@
 /**
  * p50/p95/p99 of many rollup histograms at once, one set per group (time bucket, operation,
- * edge), for the service detail queries.
+ * edge, node), for the service detail and topology queries.
  *
  * The rule is rollup_histogram_quantiles' (migration 20261121140000_rollups): nearest rank,
  * as percentile_disc — the bucket holding rank max(1, ceil(q × n)) — reported as that
@@ -8,16 +8,15 @@
  * executor run each (≈ 0.35 ms here): a 24 h chart of 96 buckets spent 60 % of its time
  * there. Here one sort and one running sum over every group's merged buckets finds all the
  * quantile buckets in a single pass (24 h: ≈ 42 ms → 68 ms with the function per bucket, on
- * the same loaded machine), and bucketRepresentativeMicros turns the chosen bucket id into
- * µs from the same γ the writer bins with. get-service-detail.integration.test checks the
- * two give the same values.
+ * the same loaded machine), and reports each chosen bucket's value (µs) with the function's
+ * own expression, so percentiles leave the database as values. get-service-detail.integration
+ * .test checks the two give the same values.
  */
 import type pg from "pg";
-import { bucketRepresentativeMicros } from "@/lib/rollups/log-histogram";
 import { type RollupPart, SEALED_UNTIL_SQL, mayUseCoarseRows, splitRollupWindow } from "./rollup-window-ranges";
 
 /**
- * SQL (a CTE body) giving `keys…, b50, b95, b99` (bucket ids) per group from a CTE named
+ * SQL (a CTE body) giving `keys…, p50_us, p95_us, p99_us` per group from a CTE named
  * `merged` with columns `keys…, b, c`: histogram buckets and counts (> 0) of each group —
  * merged (one row per group and bucket id) or not (a bucket id may repeat: the rows of
  * several histograms). `keys` is a column list such as "start_ms".
@@ -29,10 +28,13 @@ import { type RollupPart, SEALED_UNTIL_SQL, mayUseCoarseRows, splitRollupWindow 
  * holds the right bucket: min(b) is the same as over merged rows.
  */
 export function quantileBucketsSql(keys: string): string {
+  // The chosen bucket's representative value, 2γ^b/(γ+1) µs with γ = 1.04, exactly as
+  // rollup_histogram_quantiles reports it: the percentile leaves the database as a value.
+  const value = (q: number) => `2 * power(1.04::float8, min(b) FILTER (WHERE running >= greatest(1, ceil(${q} * total)))) / 2.04`;
   return `SELECT ${keys},
-           min(b) FILTER (WHERE running >= greatest(1, ceil(0.5 * total))) AS b50,
-           min(b) FILTER (WHERE running >= greatest(1, ceil(0.95 * total))) AS b95,
-           min(b) FILTER (WHERE running >= greatest(1, ceil(0.99 * total))) AS b99
+           ${value(0.5)} AS p50_us,
+           ${value(0.95)} AS p95_us,
+           ${value(0.99)} AS p99_us
       FROM (SELECT ${keys}, b,
                    sum(c::float8) OVER (PARTITION BY ${keys} ORDER BY b ROWS UNBOUNDED PRECEDING) AS running,
                    sum(c::float8) OVER (PARTITION BY ${keys}) AS total
@@ -40,12 +42,12 @@ export function quantileBucketsSql(keys: string): string {
      GROUP BY ${keys}`;
 }
 
-export type QuantileBucketColumns = { b50: number | null; b95: number | null; b99: number | null };
+/** The percentile columns quantileBucketsSql adds (µs; null for a group without histogram entries). */
+export type QuantileColumns = { p50_us: number | null; p95_us: number | null; p99_us: number | null };
 
-/** µs values of the chosen buckets (0 for a group without histogram entries, which a group with calls never is). */
-export function quantilesFromBuckets(row: QuantileBucketColumns): { p50Us: number; p95Us: number; p99Us: number } {
-  const value = (bucket: number | null) => (bucket === null ? 0 : bucketRepresentativeMicros(bucket));
-  return { p50Us: value(row.b50), p95Us: value(row.b95), p99Us: value(row.b99) };
+/** The percentiles of a row (0 for a group without histogram entries, which a group with calls never is). */
+export function quantilesFromBuckets(row: QuantileColumns): { p50Us: number; p95Us: number; p99Us: number } {
+  return { p50Us: row.p50_us ?? 0, p95Us: row.p95_us ?? 0, p99Us: row.p99_us ?? 0 };
 }
 
 /**
