@@ -349,37 +349,93 @@ function caseLine(c: Case): string {
   );
 }
 
-/** Runs `run` with every statement the pool executes recorded (text and parameters). */
-async function captureStatements(pool: pg.Pool, run: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
-  const captured: { text: string; values: unknown[] }[] = [];
-  const original = pool.query;
-  const recording = function (this: pg.Pool, ...args: unknown[]) {
-    if (typeof args[0] === "string") captured.push({ text: args[0], values: (args[1] as unknown[] | undefined) ?? [] });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
+type Statement = { text: string; values: unknown[] };
+
+/** A query call's text and parameters: query(text, values) or query({ name?, text, values }). */
+function statementOf(args: unknown[]): Statement | undefined {
+  if (typeof args[0] === "string") return { text: args[0], values: (args[1] as unknown[] | undefined) ?? [] };
+  if (typeof args[0] === "object" && args[0] !== null && typeof (args[0] as { text?: unknown }).text === "string") {
+    const config = args[0] as { text: string; values?: unknown[] };
+    return { text: config.text, values: config.values ?? [] };
+  }
+  return undefined;
+}
+
+/**
+ * Runs `run` with every statement recorded (text and parameters, in order), whether sent
+ * through pool.query or on a client checked out of the pool (transactions, SET LOCAL): both
+ * go through a client that pool.connect hands out (pg-pool's query calls it with a callback).
+ */
+async function captureStatements(pool: pg.Pool, run: () => Promise<unknown>): Promise<Statement[]> {
+  const captured: Statement[] = [];
+  const originalConnect = pool.connect;
+  const patched = new Map<pg.PoolClient, pg.PoolClient["query"]>();
+  const wrap = (client: pg.PoolClient | undefined) => {
+    if (client === undefined || patched.has(client)) return;
+    const query = client.query;
+    patched.set(client, query);
+    client.query = function (this: unknown, ...args: unknown[]) {
+      const statement = statementOf(args);
+      if (statement !== undefined) captured.push(statement);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof client.query;
   };
-  pool.query = recording as typeof pool.query;
+  type Callback = (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+  pool.connect = function (this: pg.Pool, callback?: Callback) {
+    const connect = originalConnect as (cb?: Callback) => Promise<pg.PoolClient> | undefined;
+    if (callback !== undefined) {
+      return connect.call(this, (error, client, done) => {
+        wrap(client);
+        callback(error, client, done);
+      });
+    }
+    return connect.call(this)!.then((client) => {
+      wrap(client);
+      return client;
+    });
+  } as typeof pool.connect;
   try {
     await run();
   } finally {
-    pool.query = original;
+    pool.connect = originalConnect;
+    for (const [client, query] of patched) client.query = query;
   }
   return captured;
 }
 
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of every SELECT of the slowest call, on one connection; the
+ * call's other statements (BEGIN, SET LOCAL, COMMIT) run as they are, so the plans are those
+ * the call got.
+ */
 async function explainMissed(pool: pg.Pool, c: Case): Promise<void> {
   const statements = await captureStatements(pool, c.rerunSlowest);
   log(`\nEXPLAIN ANALYZE of "${c.label}" (its slowest call, re-run; ${statements.length} statements):`);
-  for (const statement of statements) {
-    if (!/^\s*(SELECT|WITH)\b/i.test(statement.text)) continue;
-    const { rows } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values);
-    // Parameters show up inline (e.g. 100 trace ids): long lines are cut.
-    const lines = rows.map((row) => {
-      const line = row["QUERY PLAN"];
-      return line.length > 240 ? `${line.slice(0, 240)} …` : line;
-    });
-    const shown = lines.length > 60 ? [...lines.slice(0, 50), `  … ${lines.length - 55} lines …`, ...lines.slice(-5)] : lines;
-    log(`--- ${statement.text.trim().split("\n")[0].slice(0, 100)} …`);
-    log(shown.join("\n"));
+  const client = await pool.connect();
+  try {
+    for (const statement of statements) {
+      if (!/^\s*(SELECT|WITH)\b/i.test(statement.text)) {
+        // Without parameters: a multi-statement string (BEGIN; SET LOCAL …) needs the simple protocol.
+        await (statement.values.length === 0 ? client.query(statement.text) : client.query(statement.text, statement.values));
+        log(`--- ${statement.text.trim()}`);
+        continue;
+      }
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+        statement.values,
+      );
+      // Parameters show up inline (e.g. 100 trace ids): long lines are cut.
+      const lines = rows.map((row) => {
+        const line = row["QUERY PLAN"];
+        return line.length > 240 ? `${line.slice(0, 240)} …` : line;
+      });
+      const shown = lines.length > 60 ? [...lines.slice(0, 50), `  … ${lines.length - 55} lines …`, ...lines.slice(-5)] : lines;
+      log(`--- ${statement.text.trim().split("\n")[0].slice(0, 100)} …`);
+      log(shown.join("\n"));
+    }
+  } finally {
+    await client.query("ROLLBACK").catch(() => undefined);
+    client.release();
   }
 }
 

@@ -9,15 +9,17 @@ const NOW = Date.UTC(2026, 10, 21, 19, 25, 0); // 2026-11-21T19:25Z
 
 /**
  * `count` spans spread over the hour starting at `hourMs`, in time order (as they arrive),
- * with random trace ids (random places in the primary key) across 20 services, a few
- * thousand per statement so the indexes grow by ordinary inserts.
+ * with random trace ids (random places in the primary key) across 20 services, every tenth
+ * with status ERROR (so the partial index of error spans has entries too), a few thousand per
+ * statement so the indexes grow by ordinary inserts.
  */
 async function insertSpans(db: TestDatabase, hourMs: number, count: number): Promise<void> {
   const perStatement = 2000;
   for (let first = 0; first < count; first += perStatement) {
     await db.pool.query(
       `INSERT INTO spans (start_time, duration_ns, resource_id, trace_id, kind, status_code, span_id, service_name, name)
-       SELECT to_timestamp($1::float8 / 1000) + (g * ($3::float8 / $4) * interval '1 ms'), 1000 + g, 1, gen_random_uuid(), 2, 0,
+       SELECT to_timestamp($1::float8 / 1000) + (g * ($3::float8 / $4) * interval '1 ms'), 1000 + g, 1, gen_random_uuid(), 2,
+              CASE WHEN g % 10 = 0 THEN 2 ELSE 0 END,
               int8send(g), 'svc-' || (g % 20), 'op-' || (g % 7)
          FROM generate_series($2::int, $2::int + $5::int - 1) g`,
       [hourMs, first, HOUR - 1000, count, Math.min(perStatement, count - first)],
@@ -115,9 +117,9 @@ describe("compactClosedPartitions", () => {
     expect(log).toEqual([expect.stringMatching(/^compacted spans_p2026112117: indexes \d+ → \d+ bytes in \d+ ms$/)]);
 
     const indexesAfter = await indexesOf(db, "spans_p2026112117");
-    // Same two indexes (renamed back by the swap), valid, still attached to the parent's,
+    // Same three indexes (renamed back by the swap), valid, still attached to the parent's,
     // now packed full.
-    expect(indexesBefore.map((i) => i.options)).toEqual([null, null]);
+    expect(indexesBefore.map((i) => i.options)).toEqual([null, null, null]);
     expect(indexesAfter.map(({ name, valid, attached, options }) => ({ name, valid, attached, options }))).toEqual(
       indexesBefore.map(({ name }) => ({ name, valid: true, attached: true, options: [`fillfactor=${CLOSED_FILLFACTOR}`] })),
     );
@@ -176,6 +178,7 @@ describe("compactClosedPartitions", () => {
       { name: "spans_p2026112117_pkey", valid: true },
       { name: "spans_p2026112117_pkey_ccnew", valid: false },
       { name: "spans_p2026112117_service_name_start_time_idx", valid: true },
+      { name: "spans_p2026112117_service_name_start_time_trace_id_duration_idx", valid: true },
     ]);
     // Retention marked 16h for dropping (its DETACH has not happened yet).
     await other.pool.query(`COMMENT ON TABLE spans_p2026112116 IS '${RETENTION_DROP_MARK}'`);
@@ -189,6 +192,7 @@ describe("compactClosedPartitions", () => {
       [
         { name: "spans_p2026112117_pkey", valid: true, attached: true },
         { name: "spans_p2026112117_service_name_start_time_idx", valid: true, attached: true },
+        { name: "spans_p2026112117_service_name_start_time_trace_id_duration_idx", valid: true, attached: true },
       ],
     );
     expect(await comment(other, "spans_p2026112116")).toBe(RETENTION_DROP_MARK);

@@ -71,7 +71,7 @@ describe("span partitions", () => {
     await ensureSpanPartitions(db.pool, hours);
     expect(await spanPartitions(db)).toHaveLength(3);
 
-    // Partitions carry the parent's primary key and index (created by ATTACH).
+    // Partitions carry the parent's primary key and indexes (created by ATTACH).
     const { rows: indexes } = await db.pool.query<{ indexdef: string }>(
       "SELECT indexdef FROM pg_indexes WHERE tablename = 'spans_p2026112119' AND schemaname = $1 ORDER BY indexname",
       [db.schema],
@@ -79,6 +79,7 @@ describe("span partitions", () => {
     expect(indexes.map((i) => i.indexdef.replace(/^.* USING /, ""))).toEqual([
       "btree (trace_id, span_id, start_time)",
       "btree (service_name, start_time DESC)",
+      "btree (service_name, start_time DESC) INCLUDE (trace_id, duration_ns) WHERE (status_code = 2)",
     ]);
   });
 

@@ -28,6 +28,17 @@ const spans: FixtureSpan[] = [
   { traceId: trace(4), spanId: spanId(8), parentSpanId: spanId(99), name: "POST /orders", kind: 2, startUs: T0 + 40n * SECOND, durationNs: 7n * MS_NS, service: "orders", resourceId: "22" },
 ];
 
+// G5: a batch job longer than the search margin (an hour either side of the matching span):
+// root at +100 s running 3 h, a "load" step 1 h 45 min later, a "step" 2 h 30 min after the root.
+const BATCH_US = T0 + 100n * SECOND;
+const MINUTE = 60n * SECOND;
+// prettier-ignore
+spans.push(
+  { traceId: trace(5), spanId: spanId(9), name: "nightly", kind: 2, startUs: BATCH_US, durationNs: 3n * 3_600_000n * MS_NS, service: "batch", resourceId: "24" },
+  { traceId: trace(5), spanId: spanId(10), parentSpanId: spanId(9), name: "load", kind: 1, startUs: BATCH_US + 105n * MINUTE, durationNs: 20n * MS_NS, service: "batch", resourceId: "24" },
+  { traceId: trace(5), spanId: spanId(11), parentSpanId: spanId(9), name: "step", kind: 1, startUs: BATCH_US + 150n * MINUTE, durationNs: 10n * MS_NS, service: "batch", resourceId: "24" },
+);
+
 let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
 
 beforeAll(async () => {
@@ -35,6 +46,7 @@ beforeAll(async () => {
   await insertResource(db.pool, "21", "gateway", { "service.name": "gateway", "deployment.environment": "prod" });
   await insertResource(db.pool, "22", "orders", { "service.name": "orders" });
   await insertResource(db.pool, "23", "payments", { "service.name": "payments" });
+  await insertResource(db.pool, "24", "batch", { "service.name": "batch" });
   await insertSpans(db.pool, spans);
 });
 
@@ -107,6 +119,32 @@ describe("searchTraceSummaries", () => {
     expect(await ids({ attr: ["note=<img src=x onerror=alert(1)>"] })).toEqual([trace(3)]);
     expect(await ids({ attr: ["x'); DROP TABLE spans; --=1"] })).toEqual([]);
     expect(await ids({ attr: ["unknown.key"] })).toEqual([]);
+  });
+
+  it("summarizes a trace over its spans within an hour of the matching span (Jaeger's search margin)", async () => {
+    // Matching span: "step", 2 h 30 min into the job. The root (2 h 30 min earlier) is out
+    // of reach, the "load" step (45 min earlier) is in: the earliest span stands in for the root.
+    const [fromStep] = await searchTraceSummaries({
+      service: "batch",
+      operation: "step",
+      startUs: T0 + 2n * 3_600n * SECOND,
+      endUs: T0 + 3n * 3_600n * SECOND,
+    });
+    expect(fromStep).toEqual({
+      traceId: trace(5),
+      rootServiceName: "batch",
+      rootSpanName: "load",
+      hasRootSpan: false,
+      startTimeUs: Number(BATCH_US + 105n * MINUTE),
+      durationUs: Number(45n * MINUTE + 10_000n),
+      spanCount: 2,
+      errorSpanCount: 0,
+      serviceNames: ["batch"],
+    });
+    // Matching span: the root; both steps start more than an hour after it.
+    const [fromRoot] = await searchTraceSummaries({ service: "batch", ...window });
+    expect(fromRoot).toMatchObject({ traceId: trace(5), rootSpanName: "nightly", hasRootSpan: true, spanCount: 1 });
+    expect(fromRoot.durationUs).toBe(3 * 3_600_000_000);
   });
 
   it("filters by the matching span's status, duration and limit", async () => {

@@ -61,6 +61,23 @@ spans.push({
   resourceId: "14",
 });
 
+// Chatty: 8 traces of 30 spans each, 1 ms apart (trace 0x30 oldest): many rows per trace, so
+// the walk needs more than its first chunk (two rows per trace wanted) to find 5 traces.
+const CHATTY_US = T0 + 600n * SECOND;
+for (let t = 0; t < 8; t++) {
+  for (let i = 0; i < 30; i++) {
+    spans.push({
+      traceId: trace(0x30 + t),
+      spanId: spanId(3000 + t * 30 + i),
+      name: "query",
+      startUs: CHATTY_US + BigInt(t * 30 + i) * 1000n,
+      durationNs: 1n,
+      service: "chatty",
+      resourceId: "14",
+    });
+  }
+}
+
 let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
 
 beforeAll(async () => {
@@ -132,6 +149,39 @@ describe("searchTraces", () => {
     expect(await ids({ minDurationNs: 1_000n * MS_NS })).toEqual([trace(2)]);
     expect(await ids({ maxDurationNs: 60n * MS_NS })).toEqual([trace(5), trace(3)]);
     expect(await ids({ minDurationNs: 80n * MS_NS, maxDurationNs: 80n * MS_NS })).toEqual([trace(1)]);
+  });
+
+  it("filters by the matching span's status", async () => {
+    expect(await ids({ statusCode: 2 })).toEqual([trace(2)]);
+    expect(await ids({ statusCode: 0 })).toEqual([trace(5), trace(3), trace(1)]);
+    expect(await ids({ statusCode: 1 })).toEqual([]);
+    expect(await ids({ statusCode: 2, minDurationNs: 2_000n * MS_NS })).toEqual([trace(2)]);
+    expect(await ids({ statusCode: 2, minDurationNs: 2_001n * MS_NS })).toEqual([]);
+  });
+
+  it("keeps reading past its first chunk when traces have many matching spans", async () => {
+    const found = await ids({ service: "chatty", limit: 5 });
+    expect(found).toEqual([0x37, 0x36, 0x35, 0x34, 0x33].map(trace));
+  });
+
+  it("has the partial index of error spans (key, INCLUDE and predicate) on spans and every partition", async () => {
+    // schema-drift compares index names and key columns only; the rest is checked here.
+    const { rows } = await db.pool.query<{ table: string; definition: string }>(
+      `SELECT c.relname AS table, pg_get_indexdef(x.indexrelid) AS definition
+         FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid
+        WHERE c.relnamespace = current_schema()::regnamespace AND pg_get_indexdef(x.indexrelid) LIKE '%WHERE%'
+        ORDER BY 1`,
+    );
+    const partitions = await db.pool.query<{ name: string }>(
+      "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'spans'::regclass",
+    );
+    expect(partitions.rows.length).toBeGreaterThan(1);
+    expect(rows.map((row) => row.table).sort()).toEqual(["spans", ...partitions.rows.map((p) => p.name)].sort());
+    for (const { definition } of rows) {
+      expect(definition).toMatch(
+        /USING btree \(service_name, start_time DESC\) INCLUDE \(trace_id, duration_ns\) WHERE \(status_code = 2\)$/,
+      );
+    }
   });
 
   it("filters by start-time window (inclusive bounds)", async () => {

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { z } from "zod";
 import { attributeKeyNamesFor } from "@/lib/db/attribute-keys";
 import { getPool } from "@/lib/db/pool";
@@ -188,28 +189,59 @@ function buildWhere(
   for (const filter of filters.attributeFilters ?? []) {
     parts.where.push(attributeFilterCondition(parts, filter, storedKeysByKey.get(filter.key)!));
   }
-  if (filters.statusCode !== undefined) parts.where.push(`s.status_code = ${addParam(parts, filters.statusCode)}`);
+  // A literal (0, 1 or 2 after validation), not a parameter: the planner proves the error
+  // index's predicate (status_code = 2) from it even in a generic plan.
+  if (filters.statusCode !== undefined) parts.where.push(`s.status_code = ${filters.statusCode}`);
   return parts;
 }
 
 type CandidateRow = { trace_id: string; start_us: string };
 
 /**
+ * How far (µs) from a trace's matching span its other spans are looked for when a search
+ * loads or summarizes the traces it found: one hour either way. Jaeger's Elasticsearch
+ * reader does the same (the search window ± 1 h), so a 1-hour search probes 2–3 hourly
+ * partitions per trace instead of every partition kept. Spans of the trace that started more
+ * than an hour before or after its matching span are left out of the result; getTraceById
+ * (the trace page) always reads the whole trace.
+ */
+export const TRACE_SPAN_MARGIN_US = 3_600_000_000n;
+
+/** A trace a search found: its id and the start of its newest span that matched every filter. */
+export type TraceMatch = {
+  /** 32 lowercase hex chars. */
+  traceId: string;
+  /** Start of the trace's newest matching span, µs since the epoch. */
+  matchedStartUs: bigint;
+};
+
+/**
  * Finds the most recent traces with at least one span that matches every filter (service,
- * operation, tags, duration, start window), newest first, and loads all their spans.
- *
- * Trace ids are collected by walking the (service_name, start_time DESC) index from the end
- * of the window backwards in growing chunks until `limit` distinct traces are found, so a
- * busy service costs about `limit` traces' worth of index entries rather than the whole
- * window; the start-time bounds let PostgreSQL skip partitions outside the window.
+ * operation, tags, duration, start window), newest first, and loads their spans from
+ * TRACE_SPAN_MARGIN_US before the earliest to TRACE_SPAN_MARGIN_US after the latest matching
+ * span (in practice: all of them).
  */
 export async function searchTraces(input: SearchTracesFilters): Promise<FoundTrace[]> {
   const pool = getPool();
-  const traceIds = await findTraceIds(input);
-  const spans = await loadTraceSpans(pool, traceIds);
+  const matches = await findTraceMatches(input);
+  if (matches.length === 0) return [];
+  const traceIds = matches.map((m) => m.traceId);
+  const spans = await loadTraceSpans(pool, traceIds, matchedSpanBounds(matches));
   const byTrace = new Map<string, TraceSpan[]>(traceIds.map((id) => [id, []]));
   for (const span of spans) byTrace.get(span.traceId)?.push(span);
   return traceIds.map((traceId) => ({ traceId, spans: byTrace.get(traceId) ?? [] })).filter((t) => t.spans.length > 0);
+}
+
+/** The start-time bounds within TRACE_SPAN_MARGIN_US of every match (for loadTraceSpans). */
+function matchedSpanBounds(matches: readonly TraceMatch[]): { startUs: bigint; endUs: bigint } {
+  let first = matches[0].matchedStartUs;
+  let last = first;
+  for (const { matchedStartUs } of matches) {
+    if (matchedStartUs < first) first = matchedStartUs;
+    if (matchedStartUs > last) last = matchedStartUs;
+  }
+  const startUs = first - TRACE_SPAN_MARGIN_US;
+  return { startUs: startUs < 0n ? 0n : startUs, endUs: last + TRACE_SPAN_MARGIN_US };
 }
 
 /**
@@ -217,6 +249,40 @@ export async function searchTraces(input: SearchTracesFilters): Promise<FoundTra
  * match first: the search behind searchTraces, for callers that load something else per trace.
  */
 export async function findTraceIds(input: SearchTracesFilters): Promise<string[]> {
+  return (await findTraceMatches(input)).map((m) => m.traceId);
+}
+
+/** Rows the first index chunk asks for per trace wanted: most searches find a trace per row or two. */
+const FIRST_CHUNK_PER_TRACE = 2;
+const MAX_CHUNK = 50_000;
+
+/**
+ * Planner settings for the walk, local to its transaction. The walk is meant to be an ordered
+ * index scan (service index, or the error index) that stops after `limit` traces. PostgreSQL
+ * prices its table fetches as random reads — it goes by the correlation of the index's first
+ * column, service_name, although a service's rows lie in start-time order within each hourly
+ * partition — so once the LIMIT is a sizeable part of its row estimate (a duration or
+ * operation filter, a quiet service) it reads the whole window with a bitmap scan (or another
+ * index) and sorts it: measured 17 ms instead of 4 for an hour of one service. Every such plan
+ * needs a Sort, and only the walk does not, so enable_sort = off leaves the walk; when matches
+ * are rare, reading the window in index order costs about what the bitmap scan does (measured
+ * 53–165 ms vs 63–104 ms for an hour of the busiest services). JIT (priced on those row
+ * estimates) never pays off on these short statements.
+ */
+const WALK_SETTINGS = "SET LOCAL enable_sort = off; SET LOCAL jit = off";
+
+/**
+ * findTraceIds with the start of each trace's newest matching span.
+ *
+ * Matching spans are read newest first from the (service_name, start_time DESC) index — for
+ * status = error from the much smaller partial index of error spans, which also holds trace
+ * id and duration so that error searches need no table rows — in chunks, from the end of the
+ * window backwards, until `limit` distinct traces are found: a busy service costs about
+ * `limit` traces' worth of index entries rather than the whole window, and the start-time
+ * bounds let PostgreSQL skip partitions outside the window. The first chunk asks for two
+ * rows per trace wanted, later ones for what the rows per trace seen so far predict.
+ */
+export async function findTraceMatches(input: SearchTracesFilters): Promise<TraceMatch[]> {
   const filters = searchTracesFiltersSchema.parse(input);
   const pool = getPool();
   const names = attributeKeyNamesFor(pool);
@@ -233,27 +299,54 @@ export async function findTraceIds(input: SearchTracesFilters): Promise<string[]
     if (!storedKeysByKey.has(filter.key)) storedKeysByKey.set(filter.key, await names.storedForms(pool, filter.key));
   }
   const base = buildWhere(filters, tagCandidatesByKey, storedKeysByKey);
-  const found = new Set<string>();
-  let chunk = Math.min(Math.max(filters.limit * 5, 200), 10_000);
+
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`BEGIN READ ONLY; ${WALK_SETTINGS}`);
+    try {
+      const matches = await walkMatches(client, filters.limit, base);
+      await client.query("COMMIT");
+      return matches;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+  } finally {
+    // A connection that could not roll back is destroyed rather than reused mid-transaction.
+    client.release(broken);
+  }
+}
+
+/** The chunked walk behind findTraceMatches, on a connection with WALK_SETTINGS applied. */
+async function walkMatches(client: pg.PoolClient, limit: number, base: SqlParts): Promise<TraceMatch[]> {
+  /** trace id → start (µs) of its newest matching span. */
+  const found = new Map<string, bigint>();
+  let rowsRead = 0;
+  let chunk = Math.min(Math.max(limit * FIRST_CHUNK_PER_TRACE, 20), MAX_CHUNK);
   let cursorUs: string | undefined;
 
-  const select = (extra: string[], values: unknown[], limit?: number) =>
-    pool.query<CandidateRow>(
+  const select = (extra: string[], values: unknown[], rowLimit?: number) =>
+    client.query<CandidateRow>(
       `SELECT s.trace_id::text AS trace_id, (extract(epoch FROM s.start_time) * 1000000)::bigint AS start_us
          FROM spans s
         WHERE ${[...base.where, ...extra].join(" AND ")}
-        ORDER BY s.start_time DESC${limit === undefined ? "" : ` LIMIT ${limit}`}`,
+        ORDER BY s.start_time DESC${rowLimit === undefined ? "" : ` LIMIT ${rowLimit}`}`,
       values,
     );
 
   const take = (rows: CandidateRow[]) => {
+    rowsRead += rows.length;
     for (const row of rows) {
-      if (found.size >= filters.limit) return;
-      found.add(row.trace_id.replaceAll("-", ""));
+      if (found.size >= limit) return;
+      const traceId = row.trace_id.replaceAll("-", "");
+      if (!found.has(traceId)) found.set(traceId, BigInt(row.start_us));
     }
   };
 
-  while (found.size < filters.limit) {
+  while (found.size < limit) {
     const values = [...base.values];
     const extra: string[] = [];
     if (cursorUs !== undefined) {
@@ -262,15 +355,19 @@ export async function findTraceIds(input: SearchTracesFilters): Promise<string[]
     }
     const { rows } = await select(extra, values, chunk);
     take(rows);
-    if (rows.length < chunk || found.size >= filters.limit) break;
+    if (rows.length < chunk || found.size >= limit) break;
     // The chunk ended inside a run of equal start times: read the rest of that run before
     // moving the cursor strictly past it, or those spans would be skipped.
     cursorUs = rows[rows.length - 1].start_us;
     const tieValues = [...base.values, cursorUs];
     const ties = await select([`s.start_time = ${timestampFromMicros(tieValues.length)}`], tieValues);
     take(ties.rows);
-    chunk = Math.min(chunk * 2, 50_000);
+    // Enough rows for the traces still missing at the rows per trace seen so far, with a
+    // margin, and at least twice the last chunk (sparse matches: fewer round trips).
+    const rowsPerTrace = rowsRead / Math.max(1, found.size);
+    const wanted = Math.ceil((limit - found.size) * rowsPerTrace * 1.5);
+    chunk = Math.min(Math.max(wanted, chunk * 2), MAX_CHUNK);
   }
 
-  return [...found];
+  return [...found].map(([traceId, matchedStartUs]) => ({ traceId, matchedStartUs }));
 }
