@@ -266,10 +266,10 @@ const MAX_CHUNK = 50_000;
  * index) and sorts it: measured 17 ms instead of 4 for an hour of one service. Every such plan
  * needs a Sort, and only the walk does not, so enable_sort = off leaves the walk; when matches
  * are rare, reading the window in index order costs about what the bitmap scan does (measured
- * 53–165 ms vs 63–104 ms for an hour of the busiest services). JIT (priced on those row
- * estimates) never pays off on these short statements.
+ * 53–165 ms vs 63–104 ms for an hour of the busiest services). JIT is off for every app
+ * connection already (lib/db/pool.ts).
  */
-const WALK_SETTINGS = "SET LOCAL enable_sort = off; SET LOCAL jit = off";
+const WALK_SETTINGS = "SET LOCAL enable_sort = off";
 
 /**
  * findTraceIds with the start of each trace's newest matching span.
