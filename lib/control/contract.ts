@@ -112,6 +112,8 @@ export const lbCountSchema = z.object({
   instanceId: instanceIdSchema,
   /** Requests sent to this instance for this route since the previous acknowledged beat. */
   requests: count,
+  /** The route version in effect when these requests were sent (0: declared defaults); absent from older gateways. */
+  routeVersion: z.number().int().min(0).optional(),
 });
 export type LbCount = z.infer<typeof lbCountSchema>;
 
@@ -179,10 +181,32 @@ export type HeartbeatResponse = z.infer<typeof heartbeatResponseSchema>;
 
 // ——— Routes and discovery ———
 
+/**
+ * Optional instance-level weights within one backend (version): integers 0..100, relative to
+ * each other. When a backend lists them, only the listed instances receive its traffic, in
+ * these proportions (smooth weighted round robin); without them every healthy instance of the
+ * version gets an equal share. Rules across the list (each instance once, at least one above
+ * zero) live in lib/control/route-weights.ts.
+ */
+export const instanceWeightSchema = z.object({
+  instanceId: instanceIdSchema,
+  weight: z
+    .number({ error: "weight must be a number" })
+    .int("weight must be an integer")
+    .min(0, "weight must be 0..100")
+    .max(100, "weight must be 0..100"),
+});
+export type InstanceWeight = z.infer<typeof instanceWeightSchema>;
+
 /** Route weights: integers 0..100 summing to 100, at least one above zero. */
 export const routeBackendSchema = z.object({
   version: versionSchema,
-  weight: z.number().int().min(0).max(100),
+  weight: z
+    .number({ error: "weight must be a number" })
+    .int("weight must be an integer")
+    .min(0, "weight must be 0..100")
+    .max(100, "weight must be 0..100"),
+  instances: z.array(instanceWeightSchema).min(1, "instances, when given, must list at least one instance").max(100).optional(),
 });
 
 /** POST /api/v1/routes by a gateway: creates the route if it does not exist; never changes an existing one. */

@@ -5,13 +5,20 @@
  */
 
 export type ErrorCode =
-  "VALIDATION_FAILED" | "UNAUTHORIZED" | "NOT_FOUND" | "CONFLICT" | "UNSUPPORTED_MEDIA_TYPE" | "BAD_GATEWAY";
+  "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNSUPPORTED_MEDIA_TYPE" | "BAD_GATEWAY";
 
 export abstract class HttpError extends Error {
   abstract readonly code: ErrorCode;
   abstract readonly status: number;
   /** Extra response headers, e.g. WWW-Authenticate on a 401. */
   readonly headers: Readonly<Record<string, string>> = {};
+  /**
+   * Extra members of the problem+json body (RFC 9457 extension members), e.g. `param` on a
+   * 400 or the current state on a 409. Never internals: everything here reaches the client.
+   */
+  get extensions(): Readonly<Record<string, unknown>> {
+    return {};
+  }
 }
 
 /** The request is malformed: a parameter is missing, of the wrong type or out of range (400). */
@@ -26,6 +33,10 @@ export class ValidationError extends HttpError {
     this.name = "ValidationError";
     this.param = options?.param;
   }
+
+  override get extensions(): Readonly<Record<string, unknown>> {
+    return this.param === undefined ? {} : { param: this.param };
+  }
 }
 
 /** The addressed thing does not exist (404). */
@@ -39,18 +50,42 @@ export class NotFoundError extends HttpError {
   }
 }
 
-/** The request conflicts with the current state, e.g. a stale version number (409). */
+/**
+ * The request conflicts with the current state, e.g. a stale version number (409). `current`
+ * (when given) is the state as it is now, returned as the problem body's `current` member so
+ * the client can show it and retry without losing its edit.
+ */
 export class ConflictError extends HttpError {
   readonly code = "CONFLICT";
   readonly status = 409;
+  readonly current?: unknown;
 
-  constructor(message: string) {
+  constructor(message: string, options?: { current?: unknown }) {
     super(message);
     this.name = "ConflictError";
+    this.current = options?.current;
+  }
+
+  override get extensions(): Readonly<Record<string, unknown>> {
+    return this.current === undefined ? {} : { current: this.current };
   }
 }
 
-/** No or a wrong machine token (401); `challenge` is the WWW-Authenticate value. */
+/**
+ * Authenticated but not allowed (403): the wrong role (a viewer changing weights), or a
+ * cross-site state-changing request (Origin / Sec-Fetch-Site).
+ */
+export class ForbiddenError extends HttpError {
+  readonly code = "FORBIDDEN";
+  readonly status = 403;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
+
+/** No or a wrong machine token or session (401); `challenge` is the WWW-Authenticate value. */
 export class UnauthorizedError extends HttpError {
   readonly code = "UNAUTHORIZED";
   readonly status = 401;

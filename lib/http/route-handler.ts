@@ -20,6 +20,8 @@ export type PublicError = {
   requestId: string;
   /** Headers the error requires, e.g. WWW-Authenticate on a 401. */
   headers?: Readonly<Record<string, string>>;
+  /** Extension members of the problem body, e.g. `param` (400) or `current` (409). */
+  extensions?: Readonly<Record<string, unknown>>;
 };
 
 /** Turns a public error into a response; the default writes application/problem+json (RFC 9457). */
@@ -57,6 +59,7 @@ function isUnavailable(error: unknown): boolean {
 const PROBLEM_TITLES: Record<PublicError["code"], string> = {
   VALIDATION_FAILED: "Bad Request",
   UNAUTHORIZED: "Unauthorized",
+  FORBIDDEN: "Forbidden",
   NOT_FOUND: "Not Found",
   CONFLICT: "Conflict",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
@@ -68,6 +71,7 @@ const PROBLEM_TITLES: Record<PublicError["code"], string> = {
 function problemResponder(error: PublicError): Response {
   return Response.json(
     {
+      ...error.extensions,
       type: "about:blank",
       title: PROBLEM_TITLES[error.code],
       status: error.status,
@@ -159,6 +163,7 @@ export function createRouteHandler<
           message: error.message,
           requestId,
           headers: error.headers,
+          extensions: error.extensions,
         });
       } else if (isUnavailable(error)) {
         console.error(`[api] ${options.name} request ${requestId}: database unavailable:`, error);
