@@ -271,11 +271,15 @@ async function writeBreakers(client: pg.PoolClient, beat: Heartbeat): Promise<vo
 }
 
 async function writeLbCounts(client: pg.PoolClient, beat: Heartbeat): Promise<void> {
-  // Summed per (route, backend, upstream) first: one upsert may not touch a row twice.
-  const sums = new Map<string, { route_id: string; backend: string; upstream_instance_id: string; requests: number }>();
+  // Summed per (route, backend, upstream, route version) first: one upsert may not touch a row twice.
+  const sums = new Map<
+    string,
+    { route_id: string; backend: string; upstream_instance_id: string; route_version: number; requests: number }
+  >();
   for (const count of beat.lbCounts) {
     if (count.requests === 0) continue;
-    const key = JSON.stringify([count.route, count.backend, count.instanceId]);
+    const routeVersion = count.routeVersion ?? 0;
+    const key = JSON.stringify([count.route, count.backend, count.instanceId, routeVersion]);
     const entry = sums.get(key);
     if (entry) entry.requests += count.requests;
     else
@@ -283,16 +287,18 @@ async function writeLbCounts(client: pg.PoolClient, beat: Heartbeat): Promise<vo
         route_id: count.route,
         backend: count.backend,
         upstream_instance_id: count.instanceId,
+        route_version: routeVersion,
         requests: count.requests,
       });
   }
   if (sums.size === 0) return;
   // Bucketed by arrival on the database clock: one time base for every gateway.
   await client.query(
-    `INSERT INTO lb_counts (gateway_instance_id, route_id, backend, upstream_instance_id, bucket_start, requests)
-     SELECT $1, route_id, backend, upstream_instance_id, date_bin('10 seconds', now(), timestamptz 'epoch'), requests
-       FROM jsonb_to_recordset($2::jsonb) AS c(route_id text, backend text, upstream_instance_id text, requests bigint)
-     ON CONFLICT (gateway_instance_id, route_id, backend, upstream_instance_id, bucket_start)
+    `INSERT INTO lb_counts (gateway_instance_id, route_id, backend, upstream_instance_id, bucket_start, route_version, requests)
+     SELECT $1, route_id, backend, upstream_instance_id, date_bin('10 seconds', now(), timestamptz 'epoch'), route_version, requests
+       FROM jsonb_to_recordset($2::jsonb)
+            AS c(route_id text, backend text, upstream_instance_id text, route_version int, requests bigint)
+     ON CONFLICT (gateway_instance_id, route_id, backend, upstream_instance_id, bucket_start, route_version)
      DO UPDATE SET requests = lb_counts.requests + EXCLUDED.requests`,
     [beat.instanceId, JSON.stringify([...sums.values()])],
   );
