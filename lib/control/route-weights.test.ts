@@ -30,6 +30,27 @@ describe("routeBackendsSchema", () => {
         { version: "v2", weight: 0 },
       ],
     },
+    {
+      name: "instance weights within a version",
+      backends: [
+        {
+          version: "v1",
+          weight: 80,
+          instances: [
+            { instanceId: "orders-1", weight: 3 },
+            { instanceId: "orders-2", weight: 1 },
+          ],
+        },
+        { version: "v2", weight: 20 },
+      ],
+    },
+    {
+      name: "all instance weights zero on a backend without traffic",
+      backends: [
+        { version: "v1", weight: 100 },
+        { version: "v2", weight: 0, instances: [{ instanceId: "orders-3", weight: 0 }] },
+      ],
+    },
   ])("accepts $name", ({ backends }) => {
     expect(routeBackendsSchema.parse(backends)).toEqual(backends);
   });
@@ -101,6 +122,50 @@ describe("routeBackendsSchema", () => {
       expected: 'backends.1.version: version "v1" is listed twice',
     },
     { name: "an empty list", backends: [], expected: "backends: backends must list at least one backend" },
+    {
+      name: "a duplicate instance",
+      backends: [
+        {
+          version: "v1",
+          weight: 100,
+          instances: [
+            { instanceId: "orders-1", weight: 50 },
+            { instanceId: "orders-1", weight: 50 },
+          ],
+        },
+      ],
+      expected: 'backends.0.instances.1.instanceId: instance "orders-1" is listed twice (also at backends.0.instances.0)',
+    },
+    {
+      name: "a backend with traffic whose instance weights are all zero",
+      backends: [
+        { version: "v1", weight: 60 },
+        {
+          version: "v2",
+          weight: 40,
+          instances: [
+            { instanceId: "orders-3", weight: 0 },
+            { instanceId: "orders-4", weight: 0 },
+          ],
+        },
+      ],
+      expected: 'backends.1.instances: version "v2" has weight 40 but every instance weight is zero',
+    },
+    {
+      name: "a negative instance weight",
+      backends: [{ version: "v1", weight: 100, instances: [{ instanceId: "orders-1", weight: -1 }] }],
+      expected: "backends.0.instances.0.weight: weight must be 0..100",
+    },
+    {
+      name: "an instance without an id",
+      backends: [{ version: "v1", weight: 100, instances: [{ weight: 1 }] }],
+      expected: "backends.0.instances.0.instanceId: is required",
+    },
+    {
+      name: "an empty instance list",
+      backends: [{ version: "v1", weight: 100, instances: [] }],
+      expected: "backends.0.instances: instances, when given, must list at least one instance",
+    },
     { name: "not a list", backends: "v1=100", expected: "backends: backends must be a list" },
   ])("refuses $name, naming the field", ({ backends, expected }) => {
     expect(messageFor(backends)).toContain(expected);
@@ -108,5 +173,27 @@ describe("routeBackendsSchema", () => {
 
   it("reports an empty list once, not also as all weights zero", () => {
     expect(messageFor([])).toBe("backends: backends must list at least one backend");
+  });
+
+  it("names the offending field as the problem's param", () => {
+    try {
+      parseBody(
+        routeDeclarationRulesSchema,
+        declaration([
+          {
+            version: "v1",
+            weight: 100,
+            instances: [
+              { instanceId: "a", weight: 1 },
+              { instanceId: "a", weight: 1 },
+            ],
+          },
+        ]),
+      );
+    } catch (error) {
+      expect((error as { param?: string }).param).toBe("backends.0.instances.1.instanceId");
+      return;
+    }
+    throw new Error("expected a validation error");
   });
 });

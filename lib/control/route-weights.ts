@@ -5,7 +5,9 @@ import { routeBackendSchema, routeDeclarationSchema } from "./contract";
  * The weight rules of a route, in one schema shared by route declaration (POST
  * /api/v1/routes) and weight changes (PUT, traffic control): integer weights 0..100 (from
  * routeBackendSchema), 1 to 20 backends, each version once, at least one weight above zero,
- * and the weights summing to 100. Each message names the field it is about.
+ * and the weights summing to 100; within a backend's optional instance-level weights, each
+ * instance once and, when the backend gets traffic, at least one instance weight above zero.
+ * Each message names the field it is about (issue paths such as 0.instances.1.instanceId).
  */
 export const routeBackendsSchema = z
   .array(routeBackendSchema, { error: "backends must be a list of { version, weight }" })
@@ -25,6 +27,7 @@ export const routeBackendsSchema = z
         });
       } else seen.set(backend.version, index);
     });
+    backends.forEach((backend, index) => checkInstanceWeights(backend, index, ctx));
     if (backends.every((backend) => backend.weight === 0)) {
       ctx.addIssue({ code: "custom", message: "at least one weight must be above zero" });
       return;
@@ -32,6 +35,33 @@ export const routeBackendsSchema = z
     const sum = backends.reduce((total, backend) => total + backend.weight, 0);
     if (sum !== 100) ctx.addIssue({ code: "custom", message: `weights must sum to 100, got ${sum}` });
   });
+
+/**
+ * Instance weights are relative within their backend, so they need not sum to anything; but a
+ * backend that gets traffic must have somewhere to send it.
+ */
+function checkInstanceWeights(backend: z.infer<typeof routeBackendSchema>, index: number, ctx: z.RefinementCtx): void {
+  const instances = backend.instances;
+  if (instances === undefined) return;
+  const seen = new Map<string, number>();
+  instances.forEach((instance, position) => {
+    const first = seen.get(instance.instanceId);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [index, "instances", position, "instanceId"],
+        message: `instance "${instance.instanceId}" is listed twice (also at backends.${index}.instances.${first}); each instance once`,
+      });
+    } else seen.set(instance.instanceId, position);
+  });
+  if (backend.weight > 0 && instances.length > 0 && instances.every((instance) => instance.weight === 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [index, "instances"],
+      message: `version "${backend.version}" has weight ${backend.weight} but every instance weight is zero; give at least one instance a weight above zero`,
+    });
+  }
+}
 
 export type RouteBackends = z.infer<typeof routeBackendsSchema>;
 
