@@ -59,6 +59,70 @@ const csv = z.string().transform((text) =>
     .filter((part) => part.length > 0),
 );
 
+/** Dashboard roles: viewers read, operators also change weights and inject faults. */
+export const USER_ROLES = ["viewer", "operator"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export type ConfiguredUser = {
+  username: string;
+  role: UserRole;
+  /** A plaintext password, or a stored hash ("scrypt$..."), as written in BREAKWATER_USERS. */
+  secret: string;
+};
+
+const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/**
+ * BREAKWATER_USERS: "name:role:secret,..." The secret is everything after the second colon,
+ * so it may contain colons but not commas (use a scrypt$ hash for such passwords).
+ */
+const userList = z.string().transform((text, ctx) => {
+  const users: ConfiguredUser[] = [];
+  const entries = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  for (const [index, entry] of entries.entries()) {
+    const first = entry.indexOf(":");
+    const second = first < 0 ? -1 : entry.indexOf(":", first + 1);
+    const username = first < 0 ? entry : entry.slice(0, first);
+    const role = second < 0 ? entry.slice(first + 1) : entry.slice(first + 1, second);
+    const secret = second < 0 ? "" : entry.slice(second + 1);
+    const where = `entry ${index + 1} ("${username}")`;
+    if (!USERNAME.test(username)) {
+      ctx.addIssue({ code: "custom", message: `${where}: a user name is 1-64 of A-Z a-z 0-9 . _ @ -` });
+    } else if (!(USER_ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({ code: "custom", message: `${where}: role must be viewer or operator; use name:role:password` });
+    } else if (secret.length === 0) {
+      ctx.addIssue({ code: "custom", message: `${where}: the password is empty; use name:role:password` });
+    } else if (users.some((user) => user.username === username)) {
+      ctx.addIssue({ code: "custom", message: `${where}: the user is listed twice` });
+    } else {
+      users.push({ username, role: role as UserRole, secret });
+    }
+  }
+  return users;
+});
+
+const DURATION_UNITS_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "12h", "30m", "7d", "90s" or a number of seconds, in ms. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(text);
+  if (!match) return undefined;
+  const ms = Number(match[1]) * DURATION_UNITS_MS[match[2] || "s"];
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+}
+
+const durationMs = z.string().transform((text, ctx) => {
+  const ms = parseDurationMs(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not a duration; use e.g. 12h, 30m, 7d or a number of seconds` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 export const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -87,6 +151,12 @@ export const envSchema = z.object({
   BREAKWATER_MAINTENANCE_INTERVAL_S: positiveInt.default(60),
   /** An instance unhealthy for lack of heartbeats this long (since its last beat) is deregistered. */
   BREAKWATER_DEREGISTER_AFTER_S: positiveInt.default(60),
+  /** Dashboard users, "name:role:secret,..."; see userList. None → a generated "admin" operator. */
+  BREAKWATER_USERS: userList.default([]),
+  /** `open`: anyone may view; `signed-in`: pages and read APIs need a session (or a machine token where allowed). */
+  BREAKWATER_VIEW_ACCESS: z.enum(["open", "signed-in"]).default("open"),
+  /** How long a sign-in lasts, in ms ("12h" in the environment). */
+  BREAKWATER_SESSION_TTL: durationMs.default(12 * 3_600_000),
   BREAKWATER_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
