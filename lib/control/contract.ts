@@ -285,6 +285,8 @@ export const RESILIENCE_ATTRIBUTES = {
   backendVersion: "breakwater.backend.version",
   /** The route the request was served by. */
   route: "breakwater.route",
+  /** The route version (weights) in effect when the gateway chose the backend; 0 = its declared defaults. */
+  routeVersion: "breakwater.route.version",
   /** 0 for the first attempt, 1.. for retries. */
   retryAttempt: "breakwater.retry.attempt",
   /** Breaker state for the chosen instance when the call was made. */

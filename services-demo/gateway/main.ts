@@ -122,6 +122,7 @@ runService(async ({ env, log }) => {
       if (typeof value === "string") headers[name] = value;
     }
     headers["x-breakwater-backend"] = `${result.target.version}/${result.target.instanceId}`;
+    if (result.routeVersion !== undefined) headers["x-breakwater-route-version"] = String(result.routeVersion);
     headers["content-length"] = String(result.body.length);
     ctx.res.writeHead(result.status, headers);
     ctx.res.end(result.body);

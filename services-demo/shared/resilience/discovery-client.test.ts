@@ -293,6 +293,20 @@ describe("rejectDiscoveryConfig", () => {
     expect(rejectDiscoveryConfig(config("a", {}))).toContain("no backend");
     expect(rejectDiscoveryConfig({ ...config("a"), routes: [] })).toBeUndefined();
   });
+
+  it("rejects a backend with traffic whose instance weights are all zero, accepts a drained one", () => {
+    const withInstances = (weight: number, instanceWeights: number[]): DiscoveryResponse => {
+      const base = config("a", { v1: weight, v2: 100 - weight });
+      const [v1, v2] = base.routes[0].backends;
+      const instances = instanceWeights.map((w, index) => ({ instanceId: `orders-${index}`, weight: w }));
+      return { ...base, routes: [{ ...base.routes[0], backends: [{ ...v1, instances }, v2] }] };
+    };
+    expect(rejectDiscoveryConfig(withInstances(50, [0, 0]))).toBe(
+      "route orders (version 0) gives v1 traffic but no instance of it a weight above 0",
+    );
+    expect(rejectDiscoveryConfig(withInstances(50, [0, 3]))).toBeUndefined();
+    expect(rejectDiscoveryConfig(withInstances(0, [0, 0]))).toBeUndefined();
+  });
 });
 
 describe("declareRoutes", () => {

@@ -26,7 +26,10 @@ export type DiscoveryWatchOptions = {
   log?: ResilienceLogger;
   /** Long-poll hold asked of Breakwater. Default 25000 ms. */
   waitMs?: number;
-  /** Backoff cap while Breakwater is unreachable. Default 2000 ms. */
+  /**
+   * Backoff cap while Breakwater is unreachable. Default 1000 ms: a restarted Breakwater is
+   * watched again (and its weight changes applied) within about a second.
+   */
   maxBackoffMs?: number;
   now?: () => number;
   random?: () => number;
@@ -58,6 +61,11 @@ export function rejectDiscoveryConfig(config: DiscoveryResponse): string | undef
     if (!route.backends.some((backend) => backend.weight > 0)) {
       return `route ${route.id} (version ${route.version}) has no backend with a weight above 0`;
     }
+    for (const backend of route.backends) {
+      if (backend.weight > 0 && backend.instances && !backend.instances.some((instance) => instance.weight > 0)) {
+        return `route ${route.id} (version ${route.version}) gives ${backend.version} traffic but no instance of it a weight above 0`;
+      }
+    }
   }
   return undefined;
 }
@@ -67,7 +75,7 @@ export function startDiscoveryWatch(options: DiscoveryWatchOptions): DiscoveryWa
   const random = options.random ?? Math.random;
   const log = options.log ?? silentLogger;
   const waitMs = Math.min(options.waitMs ?? 25_000, DISCOVERY_MAX_WAIT_MS);
-  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 1_000;
   const agent = new http.Agent({ keepAlive: true });
   const controller = new AbortController();
   const startedAt = now();

@@ -198,7 +198,7 @@ describe("startHeartbeats", () => {
     const [first, second, third, fourth] = fake.beats.map((beat) => heartbeatSchema.parse(beat.body));
     for (const beat of [first, second, third]) {
       expect(beat.breakers[0].transitions.map((t) => t.to)).toEqual(["forced_open"]);
-      expect(beat.lbCounts).toEqual([{ route: "orders", backend: "v1", instanceId: "orders-1", requests: 2 }]);
+      expect(beat.lbCounts).toEqual([{ route: "orders", backend: "v1", instanceId: "orders-1", routeVersion: 1, requests: 2 }]);
     }
     expect(fourth.breakers[0]).toMatchObject({ state: "forced_open", transitions: [] });
     expect(fourth.lbCounts).toEqual([]);

@@ -132,9 +132,9 @@ describe("createUpstreamPool: balancing", () => {
     const counts = pool.takeLbCounts();
     expect(counts.map((count) => lbCountSchema.parse(count))).toEqual(
       expect.arrayContaining([
-        { route: "orders", backend: "v1", instanceId: "v1-a", requests: 40 },
-        { route: "orders", backend: "v1", instanceId: "v1-b", requests: 40 },
-        { route: "orders", backend: "v2", instanceId: "v2-a", requests: 20 },
+        { route: "orders", backend: "v1", instanceId: "v1-a", routeVersion: 1, requests: 40 },
+        { route: "orders", backend: "v1", instanceId: "v1-b", routeVersion: 1, requests: 40 },
+        { route: "orders", backend: "v2", instanceId: "v2-a", routeVersion: 1, requests: 20 },
       ]),
     );
     expect(counts).toHaveLength(3);
@@ -171,10 +171,185 @@ describe("createUpstreamPool: balancing", () => {
     pool.setRoute(route({ v1: 100 }));
     await pool.call(get);
     const sent = pool.heartbeatFields();
-    expect(sent.lbCounts).toEqual([{ route: "orders", backend: "v1", instanceId: "v1-a", requests: 1 }]);
+    expect(sent.lbCounts).toEqual([{ route: "orders", backend: "v1", instanceId: "v1-a", routeVersion: 1, requests: 1 }]);
     await pool.call(get);
     pool.onHeartbeatFailed(sent);
-    expect(pool.takeLbCounts()).toEqual([{ route: "orders", backend: "v1", instanceId: "v1-a", requests: 2 }]);
+    expect(pool.takeLbCounts()).toEqual([{ route: "orders", backend: "v1", instanceId: "v1-a", routeVersion: 1, requests: 2 }]);
+  });
+
+  it("counts requests per route version, so a weight change separates the old split from the new", async () => {
+    const [a, b] = await Promise.all([startServer(() => 200), startServer(() => 200)]);
+    const pool = makePool();
+    pool.setInstances([instance("v1-a", "v1", a), instance("v2-a", "v2", b)]);
+    pool.setRoute(route({ v1: 100, v2: 0 }));
+    for (let i = 0; i < 4; i++) await pool.call(get);
+    const sent = pool.heartbeatFields();
+    pool.setRoute({ ...route({ v1: 50, v2: 50 }), version: 2 });
+    for (let i = 0; i < 4; i++) await pool.call(get);
+    // The beat carrying version 1's counts failed: they come back under version 1.
+    pool.onHeartbeatFailed(sent);
+    const byKey = (counts: readonly { routeVersion?: number; backend: string }[]) =>
+      Object.fromEntries(counts.map((count) => [`${count.routeVersion}/${count.backend}`, count]));
+    expect(byKey(pool.takeLbCounts())).toEqual({
+      "1/v1": { route: "orders", backend: "v1", instanceId: "v1-a", routeVersion: 1, requests: 4 },
+      "2/v1": { route: "orders", backend: "v1", instanceId: "v1-a", routeVersion: 2, requests: 2 },
+      "2/v2": { route: "orders", backend: "v2", instanceId: "v2-a", routeVersion: 2, requests: 2 },
+    });
+  });
+});
+
+describe("createUpstreamPool: instance weights", () => {
+  const weightedRoute = (
+    backends: { version: string; weight: number; instances?: { instanceId: string; weight: number }[] }[],
+    version = 1,
+  ): DiscoveryRoute => ({ id: "orders", service: "orders", version, backends });
+
+  const recordingLog = () => {
+    const lines: { level: "info" | "warn" | "error"; message: string }[] = [];
+    return {
+      lines,
+      info: (message: string) => lines.push({ level: "info", message }),
+      warn: (message: string) => lines.push({ level: "warn", message }),
+      error: (message: string) => lines.push({ level: "error", message }),
+    };
+  };
+
+  it("sends a version's share only to its listed instances, in proportion to their weights", async () => {
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => startServer(() => 200)));
+    const pool = makePool();
+    pool.setInstances([
+      instance("v1-a", "v1", a),
+      instance("v1-b", "v1", b),
+      instance("v1-c", "v1", c),
+      instance("v2-a", "v2", d),
+    ]);
+    pool.setRoute(
+      weightedRoute([
+        {
+          version: "v1",
+          weight: 80,
+          instances: [
+            { instanceId: "v1-a", weight: 3 },
+            { instanceId: "v1-b", weight: 1 },
+            // Listed at 0: drained.
+            { instanceId: "v1-c", weight: 0 },
+          ],
+        },
+        { version: "v2", weight: 20 },
+      ]),
+    );
+    for (let i = 0; i < 100; i++) await pool.call(get);
+    // v1 gets 80 (smooth WRR is exact over a whole cycle), split 3:1 over a and b; c nothing.
+    expect([a.hits, b.hits, c.hits, d.hits]).toEqual([60, 20, 0, 20]);
+    const counts = pool.takeLbCounts();
+    expect(counts.find((count) => count.instanceId === "v1-a")).toMatchObject({ backend: "v1", routeVersion: 1, requests: 60 });
+    expect(counts.some((count) => count.instanceId === "v1-c")).toBe(false);
+  });
+
+  it("spreads the heavy instance out instead of sending it bursts (smooth weighted round robin)", async () => {
+    const [a, b] = await Promise.all([startServer(() => 200), startServer(() => 200)]);
+    const pool = makePool();
+    pool.setInstances([instance("v1-a", "v1", a), instance("v1-b", "v1", b)]);
+    pool.setRoute(
+      weightedRoute([
+        {
+          version: "v1",
+          weight: 100,
+          instances: [
+            { instanceId: "v1-a", weight: 2 },
+            { instanceId: "v1-b", weight: 1 },
+          ],
+        },
+      ]),
+    );
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const result = await pool.call(get);
+      if (result.kind === "response") order.push(result.target.instanceId);
+    }
+    expect(order).toEqual(["v1-a", "v1-b", "v1-a", "v1-a", "v1-b", "v1-a"]);
+  });
+
+  it("moves a weighted instance's share to the other listed ones while its breaker is open, never to unlisted ones", async () => {
+    const [a, b, c] = await Promise.all([startServer(() => 500), startServer(() => 200), startServer(() => 200)]);
+    const pool = makePool();
+    pool.setInstances([instance("v1-a", "v1", a), instance("v1-b", "v1", b), instance("v1-c", "v1", c)]);
+    pool.setRoute(
+      weightedRoute([
+        {
+          version: "v1",
+          weight: 100,
+          instances: [
+            { instanceId: "v1-a", weight: 50 },
+            { instanceId: "v1-b", weight: 50 },
+          ],
+        },
+      ]),
+    );
+    for (let i = 0; i < 20; i++) await pool.call(get);
+    expect(pool.breaker("orders", "v1-a")?.snapshot().state).toBe("open");
+    // a: its share until the breaker saw minimumCalls (4) failures; then b takes everything.
+    expect(a.hits).toBe(4);
+    expect(b.hits).toBe(16);
+    expect(c.hits).toBe(0);
+  });
+
+  it("falls back to every available instance of the version when none of the listed ones is available, and says so once", async () => {
+    const [a, b, c] = await Promise.all([startServer(() => 200), startServer(() => 200), startServer(() => 200)]);
+    const log = recordingLog();
+    const pool = makePool({ log });
+    // v1-x is listed but not in discovery (gone, or unhealthy and so not offered); v2-y is listed
+    // under v1 but runs v2, so it is not one of v1's instances.
+    pool.setInstances([instance("v1-a", "v1", a), instance("v1-b", "v1", b), instance("v2-y", "v2", c)]);
+    pool.setRoute(
+      weightedRoute([
+        {
+          version: "v1",
+          weight: 100,
+          instances: [
+            { instanceId: "v1-x", weight: 10 },
+            { instanceId: "v2-y", weight: 10 },
+          ],
+        },
+        { version: "v2", weight: 0 },
+      ]),
+    );
+    for (let i = 0; i < 10; i++) await pool.call(get);
+    expect([a.hits, b.hits, c.hits]).toEqual([5, 5, 0]);
+    const warnings = log.lines.filter((line) => line.level === "warn");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toMatch(/route orders@1: none of the instances weighted for v1 is available/);
+
+    // Config refreshes that change nothing do not repeat the warning.
+    pool.setInstances([instance("v1-a", "v1", a), instance("v1-b", "v1", b), instance("v2-y", "v2", c)]);
+    expect(log.lines.filter((line) => line.level === "warn")).toHaveLength(1);
+
+    // v1-x comes (back): the weights apply again, and only it gets v1's traffic.
+    const x = await startServer(() => 200);
+    pool.setInstances([
+      instance("v1-a", "v1", a),
+      instance("v1-b", "v1", b),
+      instance("v1-x", "v1", x),
+      instance("v2-y", "v2", c),
+    ]);
+    for (let i = 0; i < 10; i++) await pool.call(get);
+    expect([a.hits, b.hits, x.hits, c.hits]).toEqual([5, 5, 10, 0]);
+    expect(log.lines.at(-1)).toMatchObject({
+      level: "info",
+      message: expect.stringMatching(/instance weights for v1 in effect again/),
+    });
+  });
+
+  it("drops the instance weights when a new route version no longer lists them", async () => {
+    const [a, b] = await Promise.all([startServer(() => 200), startServer(() => 200)]);
+    const pool = makePool();
+    pool.setInstances([instance("v1-a", "v1", a), instance("v1-b", "v1", b)]);
+    pool.setRoute(weightedRoute([{ version: "v1", weight: 100, instances: [{ instanceId: "v1-a", weight: 1 }] }]));
+    for (let i = 0; i < 4; i++) await pool.call(get);
+    expect([a.hits, b.hits]).toEqual([4, 0]);
+    pool.setRoute(weightedRoute([{ version: "v1", weight: 100 }], 2));
+    for (let i = 0; i < 4; i++) await pool.call(get);
+    expect([a.hits, b.hits]).toEqual([6, 2]);
   });
 });
 
@@ -348,6 +523,7 @@ describe("createUpstreamPool: spans", () => {
         [RESILIENCE_ATTRIBUTES.backendInstance]: "only",
         [RESILIENCE_ATTRIBUTES.backendVersion]: "v2",
         [RESILIENCE_ATTRIBUTES.route]: "orders",
+        [RESILIENCE_ATTRIBUTES.routeVersion]: 1,
         [RESILIENCE_ATTRIBUTES.retryAttempt]: index,
         [RESILIENCE_ATTRIBUTES.breakerState]: "closed",
         [RESILIENCE_ATTRIBUTES.timeout]: false,

@@ -38,10 +38,12 @@ import { createSmoothWeightedRoundRobin, type SmoothWeightedRoundRobin } from ".
 /**
  * Everything one caller ("owner") needs to call its upstreams resiliently: instances from
  * discovery, route weights choosing the backend version (smooth weighted round robin over the
- * versions that have an available instance), round robin over that version's instances whose
- * breaker permits a call, one breaker per upstream instance, per-attempt timeouts, retries with
- * backoff for idempotent requests, one CLIENT span per attempt, and the counters a heartbeat
- * reports (breakers with unacknowledged transitions, requests per route/backend/instance).
+ * versions that have an available instance), then that version's instances whose breaker
+ * permits a call — round robin, or smooth weighted round robin over the listed instances when
+ * the backend gives instance weights — one breaker per upstream instance, per-attempt timeouts,
+ * retries with backoff for idempotent requests, one CLIENT span per attempt, and the counters a
+ * heartbeat reports (breakers with unacknowledged transitions, requests per route version,
+ * backend and instance).
  *
  * Tracing: each attempt is one CLIENT span (`tracer.startActiveSpan`, name "<METHOD> <path>")
  * carrying the HTTP client semantic conventions, `peer.service` and RESILIENCE_ATTRIBUTES; the
@@ -125,6 +127,8 @@ export type UpstreamCallResult =
       body: Buffer;
       target: UpstreamTarget;
       route: string | undefined;
+      /** The route version whose weights chose the (last) target; undefined without a route. */
+      routeVersion: number | undefined;
       attempts: AttemptRecord[];
     }
   /** The last attempt got no answer. */
@@ -134,6 +138,7 @@ export type UpstreamCallResult =
       message: string;
       target: UpstreamTarget;
       route: string | undefined;
+      routeVersion: number | undefined;
       attempts: AttemptRecord[];
     }
   /**
@@ -157,7 +162,7 @@ export type UpstreamPool = {
   call(request: UpstreamRequest, options?: CallOptions): Promise<UpstreamCallResult>;
   instances(): readonly DiscoveryInstance[];
   breaker(service: string, instanceId: string): CircuitBreaker | undefined;
-  /** Requests per (route, backend, instance) since the last take; resets them. */
+  /** Requests per (route, route version, backend, instance) since the last take; resets them. */
   takeLbCounts(): LbCount[];
   /** Put counts taken for a heartbeat that failed back, added to what accumulated since. */
   restoreLbCounts(counts: readonly LbCount[]): void;
@@ -208,7 +213,7 @@ type BreakerEntry = {
 };
 
 type Selection =
-  | { ok: true; entry: BreakerEntry; permit: BreakerPermit; route: string | undefined }
+  | { ok: true; entry: BreakerEntry; permit: BreakerPermit; route: DiscoveryRoute | undefined }
   | { ok: false; reason: "no_instances" | "short_circuited" };
 
 type HttpResult =
@@ -218,7 +223,8 @@ type HttpResult =
   | { kind: "aborted"; message: string };
 
 const keyOf = (service: string, instanceId: string) => `${service}\u0000${instanceId}`;
-const lbKeyOf = (route: string, backend: string, instanceId: string) => `${route}\u0000${backend}\u0000${instanceId}`;
+const lbKeyOf = (count: Pick<LbCount, "route" | "backend" | "instanceId" | "routeVersion">) =>
+  `${count.route}\u0000${count.backend}\u0000${count.instanceId}\u0000${count.routeVersion ?? 0}`;
 const transitionKey = (t: BreakerTransition) => `${t.at}\u0000${t.from}\u0000${t.to}\u0000${t.reason ?? ""}`;
 
 export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
@@ -241,6 +247,14 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const instanceRrs = new Map<string, SmoothWeightedRoundRobin>();
   let routes: DiscoveryRoute[] = [];
   const versionRrs = new Map<string, SmoothWeightedRoundRobin>();
+  /**
+   * Instance weights per route backend ("route\0version"), for backends that list them: the
+   * listed usable instances with a weight above 0 and their rotation. A backend whose listed
+   * instances are all gone is absent here (its version falls back to every usable instance)
+   * and named in `instanceWeightFallbacks`, so the fallback is logged once, not per request.
+   */
+  const instanceWeightRrs = new Map<string, { instances: DiscoveryInstance[]; rr: SmoothWeightedRoundRobin }>();
+  const instanceWeightFallbacks = new Set<string>();
   const lbCounts = new Map<string, LbCount>();
 
   const onTransition = (entry: BreakerEntry, transition: BreakerTransition) => {
@@ -319,6 +333,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       if (rr) rr.setItems(items);
       else instanceRrs.set(group, createSmoothWeightedRoundRobin(items));
     }
+    rebuildInstanceWeights();
   };
 
   const setRoutes = (next: readonly DiscoveryRoute[]) => {
@@ -331,6 +346,61 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       if (rr) rr.setItems(items);
       else versionRrs.set(route.id, createSmoothWeightedRoundRobin(items));
     }
+    rebuildInstanceWeights();
+  };
+
+  /**
+   * Instance-level weights (a backend's optional `instances`): only the listed instances that
+   * discovery offers (usable, of that service and version) with a weight above 0 get the
+   * version's traffic, in those proportions. When none of them is usable the version falls
+   * back to all its usable instances (logged once per fallback), so a stale instance list
+   * cannot black-hole a version that still has instances.
+   */
+  const rebuildInstanceWeights = () => {
+    const wanted = new Set<string>();
+    for (const route of routes) {
+      for (const backend of route.backends) {
+        if (!backend.instances) continue;
+        const key = keyOf(route.id, backend.version);
+        wanted.add(key);
+        const listed = backend.instances
+          .filter((weight) => weight.weight > 0)
+          .flatMap((weight) => {
+            const found = instances.find(
+              (i) => i.instanceId === weight.instanceId && i.service === route.service && i.version === backend.version,
+            );
+            return found ? [{ instance: found, weight: weight.weight }] : [];
+          });
+        if (listed.length === 0) {
+          instanceWeightRrs.delete(key);
+          if (!instanceWeightFallbacks.has(key)) {
+            instanceWeightFallbacks.add(key);
+            log.warn(
+              `route ${route.id}@${route.version}: none of the instances weighted for ${backend.version} is available; ` +
+                `sending ${backend.version}'s share to every available ${backend.version} instance`,
+              { listed: backend.instances.map((weight) => weight.instanceId).join(",") },
+            );
+          }
+          continue;
+        }
+        if (instanceWeightFallbacks.delete(key)) {
+          log.info(`route ${route.id}@${route.version}: instance weights for ${backend.version} in effect again`);
+        }
+        const items = listed.map(({ instance, weight }) => ({ key: instance.instanceId, weight }));
+        const existing = instanceWeightRrs.get(key);
+        if (existing) {
+          existing.rr.setItems(items);
+          existing.instances = listed.map(({ instance }) => instance);
+        } else {
+          instanceWeightRrs.set(key, {
+            instances: listed.map(({ instance }) => instance),
+            rr: createSmoothWeightedRoundRobin(items),
+          });
+        }
+      }
+    }
+    for (const key of instanceWeightRrs.keys()) if (!wanted.has(key)) instanceWeightRrs.delete(key);
+    for (const key of instanceWeightFallbacks) if (!wanted.has(key)) instanceWeightFallbacks.delete(key);
   };
 
   /** The route named by the request, else the first route serving its service; none → plain round robin. */
@@ -342,15 +412,22 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const candidatesOf = (service: string, version: string | undefined) =>
     instances.filter((instance) => instance.service === service && (version === undefined || instance.version === version));
 
+  /** The instances a route's version sends to, and their rotation: the weighted ones if the backend lists any usable. */
+  const poolOf = (service: string, route: DiscoveryRoute | undefined, version: string | undefined) => {
+    const weighted = route && version !== undefined ? instanceWeightRrs.get(keyOf(route.id, version)) : undefined;
+    if (weighted) return { candidates: weighted.instances, rr: weighted.rr };
+    return { candidates: candidatesOf(service, version), rr: instanceRrs.get(keyOf(service, version ?? "*")) };
+  };
+
   /**
    * Picks the instance for one attempt. Versions first (route weights, over the versions with at
-   * least one instance whose breaker permits a call), then round robin over that version's
-   * permitted instances, preferring ones this call has not tried yet. Instances skipped because
+   * least one instance whose breaker permits a call), then that version's permitted instances
+   * (round robin, or by instance weight when the backend lists them), preferring ones this call
+   * has not tried yet. Instances skipped because
    * their breaker refused count as not-permitted calls on that breaker.
    */
   const select = (request: UpstreamRequest, tried: ReadonlySet<string>): Selection => {
     const route = routeOf(request);
-    const routeId = route?.id;
     const permitted = new Map<string, boolean>();
     const isPermitted = (instanceId: string) => {
       let value = permitted.get(instanceId);
@@ -364,16 +441,18 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     let version: string | undefined;
     if (route) {
       const versionRr = versionRrs.get(route.id);
-      version = versionRr?.pick((candidate) => candidatesOf(request.service, candidate).some((i) => isPermitted(i.instanceId)));
+      version = versionRr?.pick((candidate) =>
+        poolOf(request.service, route, candidate).candidates.some((i) => isPermitted(i.instanceId)),
+      );
       if (version === undefined) {
-        const weighted = new Set(route.backends.filter((backend) => backend.weight > 0).map((backend) => backend.version));
-        const known = instances.filter((i) => i.service === request.service && weighted.has(i.version));
+        const known = route.backends
+          .filter((backend) => backend.weight > 0)
+          .flatMap((backend) => poolOf(request.service, route, backend.version).candidates);
         return refuse(known);
       }
     }
-    const pool = candidatesOf(request.service, version);
+    const { candidates: pool, rr } = poolOf(request.service, route, version);
     if (pool.length === 0) return { ok: false, reason: "no_instances" };
-    const rr = instanceRrs.get(keyOf(request.service, version ?? "*"));
     const instanceId = rr?.pick((id) => isPermitted(id) && !tried.has(id)) ?? rr?.pick((id) => isPermitted(id)) ?? undefined;
     if (instanceId === undefined) return refuse(pool);
     for (const skipped of pool) if (!isPermitted(skipped.instanceId)) countRefusal(skipped);
@@ -381,7 +460,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     const permit = entry?.breaker.tryAcquire();
     // Unreachable in practice (checked just above); tryAcquire has counted the refusal.
     if (!entry || !permit) return { ok: false, reason: "short_circuited" };
-    return { ok: true, entry, permit, route: routeId };
+    return { ok: true, entry, permit, route };
   };
 
   /** Registers "this call was refused" on the instance's breaker (its notPermittedCalls). */
@@ -398,12 +477,20 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     return { ok: false, reason: "short_circuited" };
   };
 
-  const countLb = (route: string | undefined, target: UpstreamTarget) => {
+  /** Counted per route version too: Breakwater tells the split of the configured version from older traffic. */
+  const countLb = (route: DiscoveryRoute | undefined, target: UpstreamTarget) => {
     if (!route) return;
-    const key = lbKeyOf(route, target.version, target.instanceId);
+    const fresh: LbCount = {
+      route: route.id,
+      backend: target.version,
+      instanceId: target.instanceId,
+      routeVersion: route.version,
+      requests: 1,
+    };
+    const key = lbKeyOf(fresh);
     const count = lbCounts.get(key);
     if (count) count.requests++;
-    else lbCounts.set(key, { route, backend: target.version, instanceId: target.instanceId, requests: 1 });
+    else lbCounts.set(key, fresh);
   };
 
   const attempt = (
@@ -427,7 +514,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       [RESILIENCE_ATTRIBUTES.backendVersion]: target.version,
       [RESILIENCE_ATTRIBUTES.retryAttempt]: attemptNumber,
       [RESILIENCE_ATTRIBUTES.breakerState]: permit.state,
-      ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route } : {}),
+      ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route.id, [RESILIENCE_ATTRIBUTES.routeVersion]: route.version } : {}),
       ...(request.template !== undefined ? { "url.template": request.template } : {}),
     };
     countLb(route, target);
@@ -461,7 +548,11 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   };
 
   /** A call that could not be made still leaves a trace: see the module note on short-circuits. */
-  const traceUnavailable = (request: UpstreamRequest, reason: "no_instances" | "short_circuited", route: string | undefined) => {
+  const traceUnavailable = (
+    request: UpstreamRequest,
+    reason: "no_instances" | "short_circuited",
+    route: DiscoveryRoute | undefined,
+  ) => {
     const isShortCircuited = reason === "short_circuited";
     if (isShortCircuited) trace.getActiveSpan()?.setAttribute(RESILIENCE_ATTRIBUTES.shortCircuited, true);
     const span = tracer.startSpan(`${request.method.toUpperCase()} ${request.service} unavailable`, {
@@ -472,7 +563,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
         [RESILIENCE_ATTRIBUTES.shortCircuited]: isShortCircuited,
         [UNAVAILABLE_REASON_ATTRIBUTE]: reason,
         [ATTR_ERROR_TYPE]: reason,
-        ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route } : {}),
+        ...(route ? { [RESILIENCE_ATTRIBUTES.route]: route.id, [RESILIENCE_ATTRIBUTES.routeVersion]: route.version } : {}),
       },
     });
     span.setStatus({
@@ -494,9 +585,9 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       const selection = select(request, tried);
       if (!selection.ok) {
         if (!last) {
-          const route = routeOf(request)?.id;
+          const route = routeOf(request);
           traceUnavailable(request, selection.reason, route);
-          return { kind: "unavailable", reason: selection.reason, route, attempts: [] };
+          return { kind: "unavailable", reason: selection.reason, route: route?.id, attempts: [] };
         }
         // A retry was due but every remaining instance's breaker refuses: stop with what we have.
         break;
@@ -522,11 +613,20 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
         headers: result.headers,
         body: result.body,
         target,
-        route: selection.route,
+        route: selection.route?.id,
+        routeVersion: selection.route?.version,
         attempts,
       };
     }
-    return { kind: "failed", failure: result.kind, message: result.message, target, route: selection.route, attempts };
+    return {
+      kind: "failed",
+      failure: result.kind,
+      message: result.message,
+      target,
+      route: selection.route?.id,
+      routeVersion: selection.route?.version,
+      attempts,
+    };
   };
 
   const breakerReports = (): BreakerReport[] =>
@@ -570,7 +670,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
 
   const restoreLbCounts = (counts: readonly LbCount[]) => {
     for (const count of counts) {
-      const key = lbKeyOf(count.route, count.backend, count.instanceId);
+      const key = lbKeyOf(count);
       const existing = lbCounts.get(key);
       if (existing) existing.requests += count.requests;
       else lbCounts.set(key, { ...count });
