@@ -5,7 +5,14 @@
  */
 
 export type ErrorCode =
-  "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNSUPPORTED_MEDIA_TYPE" | "BAD_GATEWAY";
+  | "VALIDATION_FAILED"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "TOO_MANY_REQUESTS"
+  | "BAD_GATEWAY";
 
 export abstract class HttpError extends Error {
   abstract readonly code: ErrorCode;
@@ -106,6 +113,19 @@ export class UnsupportedMediaTypeError extends HttpError {
   constructor(message: string) {
     super(message);
     this.name = "UnsupportedMediaTypeError";
+  }
+}
+
+/** Too many attempts, e.g. failed sign-ins (429); Retry-After says when to try again. */
+export class TooManyRequestsError extends HttpError {
+  readonly code = "TOO_MANY_REQUESTS";
+  readonly status = 429;
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(message: string, retryAfterS: number) {
+    super(message);
+    this.name = "TooManyRequestsError";
+    this.headers = { "retry-after": String(Math.max(1, Math.ceil(retryAfterS))) };
   }
 }
 

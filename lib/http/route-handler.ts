@@ -63,6 +63,7 @@ const PROBLEM_TITLES: Record<PublicError["code"], string> = {
   NOT_FOUND: "Not Found",
   CONFLICT: "Conflict",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
+  TOO_MANY_REQUESTS: "Too Many Requests",
   BAD_GATEWAY: "Bad Gateway",
   UNAVAILABLE: "Service Unavailable",
   INTERNAL: "Internal Server Error",
