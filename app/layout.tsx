@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { QueryProvider } from "@/lib/query-client/query-provider";
 import "./globals.css";
@@ -13,7 +14,11 @@ export const viewport: Viewport = {
   themeColor: "#0b0f14",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, never at build time: Next.js puts the request's CSP
+  // nonce (proxy.ts) on the scripts it writes, and a prerendered page would have none.
+  // There is no inline script of our own; one would need the nonce from headers().get("x-nonce").
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh bg-canvas font-sans text-ink">

@@ -9,7 +9,14 @@ import path from "node:path";
  */
 
 const INPUT_DIRS = ["app", "components", "lib", "public"];
-const INPUT_FILES = ["next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs", "prisma/schema.prisma"];
+const INPUT_FILES = [
+  "next.config.ts",
+  "proxy.ts",
+  "package-lock.json",
+  "tsconfig.json",
+  "postcss.config.mjs",
+  "prisma/schema.prisma",
+];
 const SKIP_DIRS = new Set(["node_modules", "generated", "bench", "cli", "test"]);
 const STAMP = path.join(".next", "breakwater-build-hash");
 

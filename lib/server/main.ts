@@ -24,6 +24,7 @@ import { ConfigError, type Env, getEnv } from "@/lib/env";
 import { startOtlpGrpcReceiver, GrpcBindError, type OtlpGrpcReceiver } from "@/lib/ingest/grpc-receiver";
 import { createOtlpHttpHandler, type OtlpHttpHandler } from "@/lib/ingest/http-receiver";
 import { getSpanWriterOptions, SpanWriter } from "@/lib/ingest/span-writer";
+import { NON_DOCUMENT_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "@/lib/http/security-headers";
 import { startCoarseRollups } from "@/lib/rollups/start-coarse-rollups";
 import { createLogger, type Logger } from "./logger";
 import { type Maintenance, startMaintenance } from "./maintenance";
@@ -160,6 +161,18 @@ function closeHttpServer(server: http.Server, graceMs: number): Promise<void> {
   });
 }
 
+/**
+ * What this server answers itself (OTLP/HTTP, its 404 and 500) carries the headers Next.js
+ * gives its own responses (next.config.ts), set before the handler writes its head.
+ */
+function withSecurityHeaders(handler: http.RequestListener): http.RequestListener {
+  return (req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    res.setHeader("Content-Security-Policy", NON_DOCUMENT_CONTENT_SECURITY_POLICY);
+    return handler(req, res);
+  };
+}
+
 const notFound: http.RequestListener = (_req, res) => {
   res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
   res.end("Not found\n");
@@ -218,7 +231,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       }
 
       otlpHandler = createOtlpHttpHandler({ writer: spanWriter, env, log });
-      const otlpServer = http.createServer(otlpHandler);
+      const otlpServer = http.createServer(withSecurityHeaders(otlpHandler));
       ports.otlpHttp = await listen(
         otlpServer,
         host,
@@ -254,7 +267,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       }
       const webServer = http.createServer();
       trackUpgrades(webServer);
-      let nextHandler: http.RequestListener = notFound;
+      let nextHandler: http.RequestListener = withSecurityHeaders(notFound);
       if (useNext) {
         const { default: createNext } = await import("next");
         const app = createNext({
@@ -270,14 +283,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
           handle(req, res).catch((error: unknown) => {
             log.error("next.js request failed", { path: req.url, error: error instanceof Error ? error.message : String(error) });
             if (!res.headersSent) {
-              res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+              res.writeHead(500, {
+                ...SECURITY_HEADERS,
+                "content-security-policy": NON_DOCUMENT_CONTENT_SECURITY_POLICY,
+                "content-type": "text/plain; charset=utf-8",
+              });
               res.end("Internal server error\n");
             }
           });
         };
       }
       // /v1/* is OTLP (when this process ingests), answered before Next.js sees it.
-      const handlerForOtlp = otlpHandler;
+      const handlerForOtlp = otlpHandler && withSecurityHeaders(otlpHandler);
       webServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
         if (handlerForOtlp && req.url?.startsWith("/v1/")) handlerForOtlp(req, res);
         else nextHandler(req, res);
