@@ -275,7 +275,11 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
       DEMO_GATEWAY_URL: gatewayUrl,
     };
     if (port !== undefined) env.DEMO_PORT = String(port);
-    if (options.token) env.DEMO_BREAKWATER_TOKEN = options.token;
+    if (options.token) {
+      env.DEMO_BREAKWATER_TOKEN = options.token;
+      // The same token for OTLP: Breakwater asks spans for one as soon as any is configured.
+      env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer%20${encodeURIComponent(options.token)}`;
+    }
     if (options.databaseUrl) env.DEMO_DATABASE_URL = options.databaseUrl;
     if (options.dbSchema) env.DEMO_DB_SCHEMA = options.dbSchema;
     if (options.rateLimit) {
