@@ -61,7 +61,12 @@ export function InstancesPanel({
           </p>
         ) : (
           <>
-            <InstancesTable instances={data.instances} fromMs={Date.parse(data.from)} toMs={Date.parse(data.to)} />
+            <InstancesTable
+              service={service}
+              instances={data.instances}
+              fromMs={Date.parse(data.from)}
+              toMs={Date.parse(data.to)}
+            />
             <div className="border-t border-line px-4 py-2.5">
               <InstanceStatusLegend />
             </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { FaultsDialogButton } from "@/components/faults/faults-dialog-button";
 import type { InstanceStatus } from "@/lib/control/contract";
 import type { ServiceInstanceDto } from "@/lib/query-client/service-detail-schemas";
 import { formatAge } from "@/lib/service-detail/format-service-detail";
@@ -88,10 +89,13 @@ export function InstanceStatusLegend() {
  * each change). Ages are the database's, as of the last refresh.
  */
 export function InstancesTable({
+  service,
   instances,
   fromMs,
   toMs,
 }: {
+  /** The service the instances belong to (the "Faults" action opens its fault panel). */
+  service: string;
   instances: readonly ServiceInstanceDto[];
   fromMs: number;
   toMs: number;
@@ -115,6 +119,9 @@ export function InstancesTable({
             </th>
             <th scope="col" className="px-4 text-left font-medium">
               Health over the range
+            </th>
+            <th scope="col" className="w-20 px-3 text-right font-medium">
+              <span className="sr-only">Actions</span>
             </th>
           </tr>
         </thead>
@@ -155,6 +162,11 @@ export function InstancesTable({
                 </td>
                 <td className="px-4 py-2">
                   <HealthStrip instanceId={instance.instanceId} segments={segments} fromMs={fromMs} toMs={toMs} />
+                </td>
+                <td className="px-3 py-2 text-right">
+                  {instance.status !== "deregistered" && (
+                    <FaultsDialogButton instanceId={instance.instanceId} service={service} />
+                  )}
                 </td>
               </tr>
             );

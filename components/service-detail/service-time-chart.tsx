@@ -47,7 +47,7 @@ function isolatedDot(color: string) {
   return IsolatedDot;
 }
 
-function MarkerLabel({ viewBox, marker }: { viewBox?: { x?: number; y?: number }; marker: AnnotationMarker }) {
+export function MarkerLabel({ viewBox, marker }: { viewBox?: { x?: number; y?: number }; marker: AnnotationMarker }) {
   const x = viewBox?.x ?? 0;
   const y = (viewBox?.y ?? 0) - 9;
   const color = ANNOTATION_TONE_COLOR[marker.tone];

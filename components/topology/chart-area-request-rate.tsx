@@ -4,6 +4,7 @@ import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatRps } from "@/lib/topology/format-traffic";
 import { type ChartPoint, valueTicks } from "@/lib/topology/to-chart-points";
 import { AXIS_COLOR, ChartFrame, ChartTooltipBox, GRID_COLOR, TICK_STYLE, timeAxisProps } from "./chart-frame";
+import { type ChartAnnotations, chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS } from "./chart-annotations";
 
 const COLOR = "#38bdf8";
 const formatTick = (value: number) => String(Number(value.toPrecision(3)));
@@ -17,12 +18,22 @@ function RateTooltip({ active, payload }: TooltipProps) {
 }
 
 /** Requests per second per bucket. */
-export function ChartAreaRequestRate({ points, startMs, endMs }: { points: ChartPoint[]; startMs: number; endMs: number }) {
+export function ChartAreaRequestRate({
+  points,
+  startMs,
+  endMs,
+  annotations = NO_CHART_ANNOTATIONS,
+}: {
+  points: ChartPoint[];
+  startMs: number;
+  endMs: number;
+  annotations?: ChartAnnotations;
+}) {
   const ticks = valueTicks(Math.max(0, ...points.map((point) => point.rps)), 0.1);
   return (
     <ChartFrame title="Request rate (req/s)">
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={points} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+        <AreaChart data={points} margin={{ top: chartTopMargin(annotations), right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" vertical={false} />
           <XAxis {...timeAxisProps(startMs, endMs)} />
           <YAxis
@@ -34,6 +45,7 @@ export function ChartAreaRequestRate({ points, startMs, endMs }: { points: Chart
             tickFormatter={formatTick}
           />
           <Tooltip content={<RateTooltip />} cursor={{ stroke: "#2b3948" }} isAnimationActive={false} />
+          {chartAnnotationElements(annotations, startMs, endMs)}
           <Area
             type="monotone"
             dataKey="rps"

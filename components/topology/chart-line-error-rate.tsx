@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatErrorRate } from "@/lib/topology/format-traffic";
 import { type ChartPoint, valueTicks } from "@/lib/topology/to-chart-points";
 import { AXIS_COLOR, ChartFrame, ChartTooltipBox, GRID_COLOR, TICK_STYLE, timeAxisProps } from "./chart-frame";
+import { type ChartAnnotations, chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS } from "./chart-annotations";
 
 const COLOR = "#f87171";
 
@@ -17,12 +18,22 @@ function ErrorTooltip({ active, payload }: TooltipProps) {
 }
 
 /** Share of calls that failed per bucket, in percent (gaps where there were no calls). */
-export function ChartLineErrorRate({ points, startMs, endMs }: { points: ChartPoint[]; startMs: number; endMs: number }) {
+export function ChartLineErrorRate({
+  points,
+  startMs,
+  endMs,
+  annotations = NO_CHART_ANNOTATIONS,
+}: {
+  points: ChartPoint[];
+  startMs: number;
+  endMs: number;
+  annotations?: ChartAnnotations;
+}) {
   const ticks = valueTicks(Math.max(0, ...points.map((point) => point.errorPercent ?? 0)), 1);
   return (
     <ChartFrame title="Error rate (%)">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+        <LineChart data={points} margin={{ top: chartTopMargin(annotations), right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" vertical={false} />
           <XAxis {...timeAxisProps(startMs, endMs)} />
           <YAxis
@@ -34,6 +45,7 @@ export function ChartLineErrorRate({ points, startMs, endMs }: { points: ChartPo
             tickFormatter={(v: number) => `${Number(v.toPrecision(3))} %`}
           />
           <Tooltip content={<ErrorTooltip />} cursor={{ stroke: "#2b3948" }} isAnimationActive={false} />
+          {chartAnnotationElements(annotations, startMs, endMs)}
           <Line
             type="monotone"
             dataKey="errorPercent"

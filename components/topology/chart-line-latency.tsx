@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatMs } from "@/lib/topology/format-traffic";
 import { type ChartPoint, valueTicks } from "@/lib/topology/to-chart-points";
 import { AXIS_COLOR, ChartFrame, ChartTooltipBox, GRID_COLOR, TICK_STYLE, timeAxisProps } from "./chart-frame";
+import { type ChartAnnotations, chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS } from "./chart-annotations";
 
 const SERIES = [
   { key: "p50Ms", label: "p50", color: "#7dd3fc" },
@@ -43,17 +44,19 @@ export function ChartLineLatency({
   startMs,
   endMs,
   testId,
+  annotations = NO_CHART_ANNOTATIONS,
 }: {
   points: ChartPoint[];
   startMs: number;
   endMs: number;
   testId?: string;
+  annotations?: ChartAnnotations;
 }) {
   const ticks = valueTicks(Math.max(0, ...points.map((point) => point.p99Ms ?? point.p95Ms ?? 0)), 1);
   return (
     <ChartFrame title="Latency (ms)" legend={<Legend />} testId={testId}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+        <LineChart data={points} margin={{ top: chartTopMargin(annotations), right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" vertical={false} />
           <XAxis {...timeAxisProps(startMs, endMs)} />
           <YAxis
@@ -65,6 +68,7 @@ export function ChartLineLatency({
             tickFormatter={(v: number) => `${Number(v.toPrecision(3))}`}
           />
           <Tooltip content={<LatencyTooltip />} cursor={{ stroke: "#2b3948" }} isAnimationActive={false} />
+          {chartAnnotationElements(annotations, startMs, endMs)}
           {SERIES.map((series) => (
             <Line
               key={series.key}

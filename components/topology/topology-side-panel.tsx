@@ -7,7 +7,12 @@ import { BreakerStateBadge } from "@/components/breakers/breaker-state-display";
 import { ErrorPanel } from "@/components/ui/error-panel";
 import { STATES_BY_URGENCY, summarizeEdgeBreakers } from "@/lib/breakers/summarize-edge-breakers";
 import { Skeleton } from "@/components/ui/skeleton";
-import { serviceSeriesQueryOptions } from "@/lib/query-client/service-detail-query";
+import { AnnotationsList } from "@/components/service-detail/annotations-list";
+import { breakersQueryOptions } from "@/lib/query-client/breakers-query";
+import { serviceAnnotationsQueryOptions, serviceSeriesQueryOptions } from "@/lib/query-client/service-detail-query";
+import type { ServiceAnnotationsResponse } from "@/lib/query-client/service-detail-schemas";
+import { annotationGapMs, breakerSpells, placeAnnotations } from "@/lib/service-detail/place-annotations";
+import { selectEdgeAnnotations } from "@/lib/topology/select-edge-annotations";
 import { edgeSeriesQueryOptions } from "@/lib/query-client/topology-query";
 import type { SeriesResponse, TopologyEdge, TopologyNode, TrafficStats } from "@/lib/query-client/topology-schemas";
 import { HEALTH_LABEL, type TopologySelection } from "@/lib/topology/build-flow-elements";
@@ -20,6 +25,7 @@ import type { RefreshInterval } from "@/lib/ui/refresh-interval";
 import { breakersHref, serviceHref, tracesHref } from "@/lib/ui/page-links";
 import { type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { ChartAreaRequestRate } from "./chart-area-request-rate";
+import { type ChartAnnotations, NO_CHART_ANNOTATIONS } from "./chart-annotations";
 import { ChartLineErrorRate } from "./chart-line-error-rate";
 import { ChartLineLatency } from "./chart-line-latency";
 import { HEALTH_DISPLAY } from "./health-display";
@@ -141,8 +147,23 @@ function KeyNumbers({ stats }: { stats: TrafficStats }) {
 const linkClass =
   "inline-flex items-center gap-1 rounded-md border border-line-strong bg-panel-raised px-2 py-1 text-xs font-medium text-ink-soft hover:border-accent/60 hover:text-ink";
 
+/**
+ * The service page's annotations for the panel (weight changes of the service's routes and
+ * breaker transitions), from the same query; absent for a virtual node.
+ */
+type AnnotationsQuery = {
+  data:
+    Pick<ServiceAnnotationsResponse, "routeChanges" | "breakerTransitions" | "breakerPriorStates" | "isTruncated"> | undefined;
+  isPending: boolean;
+  isError: boolean;
+  error: Error | null;
+  refetch: () => void;
+};
+
 function SeriesCharts({
   query,
+  annotations,
+  range,
   latencyTestId,
 }: {
   query: {
@@ -153,6 +174,8 @@ function SeriesCharts({
     refetch: () => void;
     isFetching: boolean;
   };
+  annotations: AnnotationsQuery | null;
+  range: TimeRange;
   latencyTestId: string;
 }) {
   if (query.isPending) {
@@ -174,14 +197,48 @@ function SeriesCharts({
       />
     );
   }
-  const { fromMs, toMs } = query.data;
+  const { fromMs, toMs, bucketMs } = query.data;
   const points = toChartPoints(query.data.points);
+  const events = annotations?.data;
+  const marks: ChartAnnotations =
+    events === undefined
+      ? NO_CHART_ANNOTATIONS
+      : {
+          markers: placeAnnotations({
+            routeChanges: events.routeChanges,
+            breakerTransitions: events.breakerTransitions,
+            domainStartMs: fromMs,
+            domainEndMs: toMs,
+            minGapMs: annotationGapMs(fromMs, toMs, bucketMs),
+          }),
+          spells: breakerSpells({
+            breakerTransitions: events.breakerTransitions,
+            breakerPriorStates: events.breakerPriorStates,
+            domainStartMs: fromMs,
+            domainEndMs: toMs,
+          }),
+        };
   return (
-    <div className="space-y-3 py-3">
-      <ChartAreaRequestRate points={points} startMs={fromMs} endMs={toMs} />
-      <ChartLineErrorRate points={points} startMs={fromMs} endMs={toMs} />
-      <ChartLineLatency points={points} startMs={fromMs} endMs={toMs} testId={latencyTestId} />
-    </div>
+    <>
+      <div className="space-y-3 py-3">
+        <ChartAreaRequestRate points={points} startMs={fromMs} endMs={toMs} annotations={marks} />
+        <ChartLineErrorRate points={points} startMs={fromMs} endMs={toMs} annotations={marks} />
+        <ChartLineLatency points={points} startMs={fromMs} endMs={toMs} testId={latencyTestId} annotations={marks} />
+      </div>
+      {annotations !== null && (
+        <div className="px-3 pb-3" data-testid="topology-annotations">
+          <AnnotationsList
+            markers={marks.markers}
+            spells={marks.spells}
+            range={range}
+            isTruncated={events?.isTruncated ?? false}
+            status={annotations.isPending ? "pending" : annotations.isError && events === undefined ? "error" : "ready"}
+            errorMessage={annotations.error?.message}
+            onRetry={annotations.refetch}
+          />
+        </div>
+      )}
+    </>
   );
 }
 
@@ -214,6 +271,7 @@ function NodePanel({
   });
   const peerSeries = useQuery({ ...edgeSeriesQueryOptions(null, node.id, rangeQuery), enabled: node.isVirtual, refetchInterval });
   const series = node.isVirtual ? peerSeries : serviceSeries;
+  const annotations = useQuery({ ...serviceAnnotationsQueryOptions(node.id, range), enabled: !node.isVirtual, refetchInterval });
   const callers = edges.filter((edge) => edge.target === node.id);
   const callees = edges.filter((edge) => edge.source === node.id);
   const instances = node.instances;
@@ -266,7 +324,12 @@ function NodePanel({
               }`}
         </p>
       )}
-      <SeriesCharts query={series} latencyTestId="node-latency-chart" />
+      <SeriesCharts
+        query={series}
+        annotations={node.isVirtual ? null : { ...annotations, refetch: () => void annotations.refetch() }}
+        range={range}
+        latencyTestId="node-latency-chart"
+      />
       <ConnectionList title="Called by" edges={callers} end="source" onSelect={onSelect} />
       <ConnectionList title="Calls" edges={callees} end="target" onSelect={onSelect} />
     </PanelShell>
@@ -323,6 +386,15 @@ function EdgePanel({ edge, range, refetchInterval, onSelect, onFocus }: PanelPro
   const health = classifyHealth(edge.stats);
   const series = useQuery({ ...edgeSeriesQueryOptions(edge.source, edge.target, timeRangeQuery(range)), refetchInterval });
   const breaker = summarizeEdgeBreakers(edge.breakers);
+  // The callee's route changes, and the breakers this caller holds on it (not its other callers').
+  const annotations = useQuery({
+    ...serviceAnnotationsQueryOptions(edge.target, range),
+    enabled: !edge.isVirtual,
+    refetchInterval,
+  });
+  const breakerList = useQuery({ ...breakersQueryOptions(), enabled: !edge.isVirtual, refetchInterval });
+  const edgeAnnotations =
+    annotations.data === undefined ? undefined : selectEdgeAnnotations(annotations.data, edge, breakerList.data?.breakers ?? []);
 
   return (
     <PanelShell
@@ -389,7 +461,12 @@ function EdgePanel({ edge, range, refetchInterval, onSelect, onFocus }: PanelPro
         </section>
       )}
       <KeyNumbers stats={edge.stats} />
-      <SeriesCharts query={series} latencyTestId="edge-latency-chart" />
+      <SeriesCharts
+        query={series}
+        annotations={edge.isVirtual ? null : { ...annotations, data: edgeAnnotations, refetch: () => void annotations.refetch() }}
+        range={range}
+        latencyTestId="edge-latency-chart"
+      />
     </PanelShell>
   );
 }

@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { BreakersSkeleton } from "@/components/breakers/breakers-skeleton";
+import { FaultInjectionSection } from "@/components/faults/fault-injection-section";
 import { PageHeader } from "@/components/ui/page-header";
 import { listBreakerTransitions } from "@/lib/control/list-breaker-transitions";
 import { listBreakers } from "@/lib/control/list-breakers";
@@ -22,6 +23,10 @@ export default function BreakersPage({ searchParams }: { searchParams: SearchPar
         title="Breakers"
         description="Every circuit breaker between your services, as its owner reports it: open ones first, with rates against their thresholds and the history of each transition."
       />
+      {/* Its own boundary: it reads the refresh setting from the URL (useSearchParams). */}
+      <Suspense fallback={null}>
+        <FaultInjectionSection />
+      </Suspense>
       <Suspense fallback={<BreakersSkeleton />}>
         <BreakersData searchParams={searchParams} />
       </Suspense>
