@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postHeartbeat } from "@/app/api/v1/heartbeats/route";
 import { GET as listRoutesRoute, POST as postRoute } from "@/app/api/v1/routes/route";
 import { resetEnvForTests } from "@/lib/env";
-import type { RouteWithApplied } from "./list-routes";
+import { routeListSchema } from "@/lib/traffic/contract";
 import { countControlRows, jsonRequest, makeHeartbeat, problemDetail, setUpControlTestDatabase } from "./test-fixtures";
 
 const URL_ = "http://breakwater.test/api/v1/routes";
@@ -175,12 +175,16 @@ describe("GET /api/v1/routes", () => {
     expect(response.status).toBe(200);
 
     const list = await listRoutesRoute(new Request(URL_));
-    const { routes } = (await list.json()) as { routes: RouteWithApplied[] };
+    const { routes } = routeListSchema.parse(await list.json());
     expect(routes.map((route) => route.id)).toEqual(["catalog", "orders"]);
-    expect(routes[1].applied).toEqual([{ gatewayInstanceId: "gateway-1", version: 1, appliedAt }]);
-    expect(routes[0].applied).toEqual([]);
+    expect(routes[1].gateways).toEqual([
+      { gatewayInstanceId: "gateway-1", appliedVersion: 1, appliedAt, status: "healthy", lastHeartbeatAt: expect.any(String) },
+    ]);
+    expect(routes[1].status).toEqual({ state: "applied", version: 1, appliedAt });
+    expect(routes[0].gateways).toEqual([]);
+    expect(routes[0].status).toEqual({ state: "no_gateway", version: 1 });
 
     const filtered = await listRoutesRoute(new Request(`${URL_}?service=catalog`));
-    expect(((await filtered.json()) as { routes: RouteWithApplied[] }).routes.map((route) => route.id)).toEqual(["catalog"]);
+    expect(routeListSchema.parse(await filtered.json()).routes.map((route) => route.id)).toEqual(["catalog"]);
   });
 });

@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { requireViewer } from "@/lib/auth/guard";
 import { serviceNameSchema } from "@/lib/control/contract";
 import { declareRoute } from "@/lib/control/declare-route";
 import { describeToken, requireMachineToken } from "@/lib/control/machine-auth";
-import { listRoutes } from "@/lib/control/list-routes";
 import { parseBody } from "@/lib/control/parse-body";
 import { readJsonBody } from "@/lib/control/read-json-body";
 import { routeDeclarationRulesSchema } from "@/lib/control/route-weights";
+import { clientAddress } from "@/lib/http/client-address";
 import { createRouteHandler } from "@/lib/http/route-handler";
+import type { RouteList } from "@/lib/traffic/contract";
+import { listTrafficRoutes } from "@/lib/traffic/list-traffic-routes";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -14,19 +17,17 @@ export const runtime = "nodejs";
 const ROUTE_DECLARATION_MAX_BYTES = 64 * 1024;
 
 /**
- * The client's address for the audit row: the first X-Forwarded-For entry (Next.js sets the
- * header to the socket's address when no proxy did). Informational: a client can forge it.
+ * GET /api/v1/routes[?service=] — every route with its backends, version, apply status and the
+ * gateways that reported it (routeListSchema). Readable by viewers, and by gateways with their
+ * machine token.
  */
-function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip")?.trim() || "unknown";
-}
-
-/** GET /api/v1/routes[?service=] — routes with their backends, version and what each gateway applied. */
 export const GET = createRouteHandler({
   name: "GET /api/v1/routes",
   query: z.object({ service: serviceNameSchema.optional() }),
-  handle: async ({ query }) => Response.json({ routes: await listRoutes({ service: query.service }) }),
+  handle: async ({ request, query }) => {
+    await requireViewer(request, { allowMachineToken: true });
+    return Response.json((await listTrafficRoutes({ service: query.service })) satisfies RouteList);
+  },
 });
 
 /**
