@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { loginHref } from "@/lib/faults/describe-fault-error";
-import type { SessionResponse } from "@/lib/faults/faults-query";
+import type { AuthSession } from "@/lib/query-client/traffic-query";
 
 /**
  * Who may change faults, above the controls: operators may; viewers and signed-out visitors
@@ -13,7 +13,7 @@ export function FaultAccessNotice({
   session,
   returnTo,
 }: {
-  session: { data: SessionResponse | undefined; isPending: boolean; error: Error | null; refetch: () => void };
+  session: { data: AuthSession | undefined; isPending: boolean; error: Error | null; refetch: () => void };
   returnTo: string;
 }) {
   const base = "flex flex-wrap items-center gap-x-2 gap-y-1 border-b px-4 py-2 text-sm";

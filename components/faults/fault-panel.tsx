@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import { ErrorPanel, StaleDataBanner } from "@/components/ui/error-panel";
 import { Skeleton } from "@/components/ui/skeleton";
-import { faultInstancesQueryOptions, sessionQueryOptions } from "@/lib/faults/faults-query";
+import { faultInstancesQueryOptions } from "@/lib/faults/faults-query";
+import { authSessionQueryOptions } from "@/lib/query-client/traffic-query";
 import { groupInstancesByService } from "@/lib/faults/group-instances-by-service";
 import { useRefreshInterval } from "@/lib/ui/use-refresh-interval";
 import { FaultAccessNotice } from "./fault-access-notice";
@@ -18,7 +19,7 @@ import { FaultInstanceRow } from "./fault-instance-row";
 export function FaultPanel({ service, highlightInstanceId }: { service?: string; highlightInstanceId?: string }) {
   const refetchInterval = useRefreshInterval();
   const returnTo = usePathname();
-  const session = useQuery(sessionQueryOptions());
+  const session = useQuery(authSessionQueryOptions());
   const instances = useQuery({ ...faultInstancesQueryOptions(), refetchInterval });
   const canEdit = session.data?.user?.role === "operator";
 

@@ -6,12 +6,11 @@ import { problemSchema } from "@/lib/query-client/schemas";
 
 /**
  * Queries and mutations of the fault panel: the registered instances, each instance's current
- * fault spec (Breakwater forwards to the instance's /admin/faults), and who is signed in (the
- * panel is enabled for operators only; the API decides in the end).
+ * fault spec (Breakwater forwards to the instance's /admin/faults). Who is signed in comes from
+ * the app's one session query, authSessionQueryOptions (lib/query-client/traffic-query).
  */
 
 export const INSTANCES_API_PATH = "/api/v1/instances";
-export const SESSION_API_PATH = "/api/v1/auth/session";
 export const instanceFaultsPath = (instanceId: string) => `${INSTANCES_API_PATH}/${encodeURIComponent(instanceId)}/faults`;
 
 /** GET /api/v1/instances, as far as the panel reads it. */
@@ -28,21 +27,11 @@ export const faultInstancesResponseSchema = z.object({
 });
 export type FaultInstance = z.infer<typeof faultInstancesResponseSchema>["instances"][number];
 
-/** GET /api/v1/auth/session. */
-export const sessionResponseSchema = z.object({
-  user: z.object({ username: z.string(), role: z.enum(["operator", "viewer"]) }).nullable(),
-  viewAccess: z.string(),
-});
-export type SessionResponse = z.infer<typeof sessionResponseSchema>;
-
 export const faultQueryKeys = {
   all: ["faults"] as const,
   instances: () => [...faultQueryKeys.all, "instances"] as const,
   instance: (instanceId: string) => [...faultQueryKeys.all, "instance", instanceId] as const,
 };
-
-/** The session is the app's, not the panel's: one key for whoever reads it. */
-export const sessionQueryKey = ["auth", "session"] as const;
 
 export function faultInstancesQueryOptions() {
   return queryOptions({
@@ -57,13 +46,6 @@ export function instanceFaultsQueryOptions(instanceId: string) {
     queryFn: ({ signal }) => fetchJson(instanceFaultsPath(instanceId), faultSpecSchema, signal),
     // An instance that does not answer is a 502 after 3 s: say so at once rather than retry into 6 s.
     retry: false,
-  });
-}
-
-export function sessionQueryOptions() {
-  return queryOptions({
-    queryKey: sessionQueryKey,
-    queryFn: ({ signal }) => fetchJson(SESSION_API_PATH, sessionResponseSchema, signal),
   });
 }
 
