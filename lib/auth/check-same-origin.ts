@@ -21,7 +21,8 @@ export function requestOrigins(request: Request): Set<string> {
   const url = new URL(request.url);
   const proto = (firstValue(request.headers.get("x-forwarded-proto")) ?? url.protocol.replace(/:$/, "")).toLowerCase();
   const origins = new Set([url.origin]);
-  for (const host of [firstValue(request.headers.get("x-forwarded-host")), firstValue(request.headers.get("host"))]) {
+  const hosts = [firstValue(request.headers.get("x-forwarded-host")), firstValue(request.headers.get("host")), url.host];
+  for (const host of hosts) {
     if (host === undefined) continue;
     try {
       origins.add(new URL(`${proto}://${host}`).origin);

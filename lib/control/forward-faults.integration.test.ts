@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE, GET, PUT } from "@/app/api/v1/instances/[instanceId]/faults/route";
 import { POST as postHeartbeat } from "@/app/api/v1/heartbeats/route";
 import { useTestDatabaseForQueries } from "@/lib/queries/test-fixtures";
+import { createTestSession, sameOriginHeaders } from "@/lib/test/auth";
 import { type FaultSpec, faultSpecSchema, NO_FAULTS } from "./contract";
 import { stopDiscoveryChanges } from "./discovery-changes";
 import { FAULT_FORWARD_TIMEOUT_MS } from "./forward-faults";
@@ -15,6 +16,8 @@ let db: Awaited<ReturnType<typeof useTestDatabaseForQueries>>;
 let instance: http.Server;
 let hanging: http.Server;
 let faults: FaultSpec = NO_FAULTS;
+// PUT and DELETE need an operator session (lib/auth/guard); set in beforeAll.
+let operator: Record<string, string> = {};
 const seenPaths: string[] = [];
 
 /** A real HTTP server that behaves like a demo instance's admin endpoint. */
@@ -56,6 +59,8 @@ beforeAll(async () => {
   await beat({ instanceId: "orders-gone", address: "http://127.0.0.1:9" });
   await beat({ instanceId: "orders-old", address: `http://127.0.0.1:${port(instance)}` });
   await db.pool.query("UPDATE instances SET status = 'deregistered' WHERE instance_id = 'orders-old'");
+  const { cookie } = await createTestSession({ username: "operator", role: "operator" });
+  operator = { cookie, ...sameOriginHeaders(BASE) };
 });
 
 afterAll(async () => {
@@ -73,21 +78,24 @@ describe("/api/v1/instances/{instanceId}/faults", () => {
     expect(await initial.json()).toEqual(NO_FAULTS);
 
     const put = await PUT(
-      jsonRequest(faultsUrl("orders-1"), { latencyMs: 200, errorRate: 0.5 }, { method: "PUT" }),
+      jsonRequest(faultsUrl("orders-1"), { latencyMs: 200, errorRate: 0.5 }, { method: "PUT", headers: operator }),
       context("orders-1"),
     );
     expect(put.status).toBe(200);
     expect(await put.json()).toEqual({ latencyMs: 200, errorRate: 0.5, errorStatus: 503, hang: false });
     expect(faults.latencyMs).toBe(200);
 
-    const reset = await DELETE(new Request(faultsUrl("orders-1"), { method: "DELETE" }), context("orders-1"));
+    const reset = await DELETE(new Request(faultsUrl("orders-1"), { method: "DELETE", headers: operator }), context("orders-1"));
     expect(await reset.json()).toEqual(NO_FAULTS);
     expect(seenPaths).toEqual(["GET /admin/faults", "PUT /admin/faults", "DELETE /admin/faults"]);
   });
 
   it("validates a PUT body before forwarding it", async () => {
     const before = seenPaths.length;
-    const response = await PUT(jsonRequest(faultsUrl("orders-1"), { errorRate: 2 }, { method: "PUT" }), context("orders-1"));
+    const response = await PUT(
+      jsonRequest(faultsUrl("orders-1"), { errorRate: 2 }, { method: "PUT", headers: operator }),
+      context("orders-1"),
+    );
     expect(response.status).toBe(400);
     expect(await problemDetail(response)).toContain("errorRate");
     expect(seenPaths.length).toBe(before);

@@ -16,6 +16,7 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
+import { formatUserSyncNotice, syncUsers } from "@/lib/auth/sync-users";
 import { startDiscoveryChanges, stopDiscoveryChanges } from "@/lib/control/discovery-changes";
 import { startRegistrySweeper } from "@/lib/control/registry-sweeper";
 import { migrate } from "@/lib/db/migrate";
@@ -257,6 +258,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     }
 
     if (servesUi) {
+      // Dashboard users from BREAKWATER_USERS (or the generated admin) before the first sign-in.
+      const notice = formatUserSyncNotice(await syncUsers(env.BREAKWATER_USERS, pool));
+      if (notice !== undefined) process.stdout.write(notice);
       if (options.controlPlane !== false) {
         // Pushed before the web server's stop, so they stop after it: held discovery polls
         // keep their listener until the server has let them finish.

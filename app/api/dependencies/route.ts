@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createRouteHandler } from "@/lib/http/route-handler";
 import { jaegerErrorResponder, jaegerResponse } from "@/lib/jaeger/envelope";
 import { getDependencies } from "@/lib/queries/get-dependencies";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -33,7 +34,8 @@ export const GET = createRouteHandler({
     service: z.preprocess(firstValue, z.string().optional()),
   }),
   respondError: jaegerErrorResponder,
-  handle: async ({ query }) => {
+  handle: async ({ request, query }) => {
+    await requireViewer(request);
     const endMs = query.endTs ?? Date.now();
     const lookbackMs = query.lookback ?? DEFAULT_LOOKBACK_MS;
     const links = await getDependencies({ endMs, lookbackMs, service: query.service });
