@@ -3,6 +3,7 @@ import { createRouteHandler } from "@/lib/http/route-handler";
 import { jaegerErrorResponder, jaegerResponse } from "@/lib/jaeger/envelope";
 import { SPAN_KIND_NAMES } from "@/lib/jaeger/span-kind";
 import { listOperations } from "@/lib/queries/list-operations";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -20,5 +21,8 @@ export const GET = createRouteHandler({
     ),
   }),
   respondError: jaegerErrorResponder,
-  handle: async ({ query }) => jaegerResponse(await listOperations(query.service, query.spanKind)),
+  handle: async ({ request, query }) => {
+    await requireViewer(request);
+    return jaegerResponse(await listOperations(query.service, query.spanKind));
+  },
 });

@@ -5,6 +5,7 @@ import { toJaegerTrace } from "@/lib/jaeger/to-jaeger";
 import type { JaegerError, JaegerTrace } from "@/lib/jaeger/types";
 import { getTraceById } from "@/lib/queries/get-trace";
 import { searchTraces } from "@/lib/queries/search-traces";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -18,7 +19,8 @@ export const runtime = "nodejs";
 export const GET = createRouteHandler({
   name: "GET /api/traces",
   respondError: jaegerErrorResponder,
-  handle: async ({ url }) => {
+  handle: async ({ request, url }) => {
+    await requireViewer(request);
     const query = parseTraceQuery(searchParamsToObject(url.searchParams), Date.now());
     if (query.kind === "ids") {
       const traces: JaegerTrace[] = [];

@@ -6,6 +6,7 @@ import { micros } from "@/lib/jaeger/parse-trace-query";
 import { toJaegerTrace } from "@/lib/jaeger/to-jaeger";
 import { traceIdParamSchema } from "@/lib/jaeger/trace-id";
 import { getTraceById } from "@/lib/queries/get-trace";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -27,7 +28,8 @@ export const GET = createRouteHandler({
       path: ["start"],
     }),
   respondError: jaegerErrorResponder,
-  handle: async ({ params, query }) => {
+  handle: async ({ request, params, query }) => {
+    await requireViewer(request);
     const spans = await getTraceById(params.traceId, { startUs: query.start, endUs: query.end });
     if (spans === null) throw new NotFoundError("trace not found");
     return jaegerResponse([toJaegerTrace(spans)], { total: 0 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { serviceNameSchema } from "@/lib/control/contract";
 import { listBreakers } from "@/lib/control/list-breakers";
 import { createRouteHandler } from "@/lib/http/route-handler";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -17,5 +18,8 @@ export const GET = createRouteHandler({
     service: serviceNameSchema.optional(),
     transitions: z.coerce.number().int().min(0).max(100).default(0),
   }),
-  handle: async ({ query }) => Response.json({ breakers: await listBreakers(query) }),
+  handle: async ({ request, query }) => {
+    await requireViewer(request);
+    return Response.json({ breakers: await listBreakers(query) });
+  },
 });

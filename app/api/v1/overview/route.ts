@@ -3,6 +3,7 @@ import { createRouteHandler } from "@/lib/http/route-handler";
 import { getOverview, MAX_OVERVIEW_WINDOW_MS } from "@/lib/queries/get-overview";
 import type { OverviewResponse } from "@/lib/query-client/overview-schemas";
 import { parseTimeRange, resolveTimeRange } from "@/lib/ui/time-range";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -15,7 +16,8 @@ export const runtime = "nodejs";
  */
 export const GET = createRouteHandler({
   name: "GET /api/v1/overview",
-  handle: async ({ url }) => {
+  handle: async ({ request, url }) => {
+    await requireViewer(request);
     const { range, error } = parseTimeRange(url.searchParams);
     if (error !== null) throw new ValidationError(`${error.param}: ${error.message}`, { param: error.param });
     const nowMs = Date.now();

@@ -1,6 +1,7 @@
 import { createRouteHandler } from "@/lib/http/route-handler";
 import { listServiceDirectory } from "@/lib/queries/list-service-directory";
 import type { ServiceDirectoryResponse } from "@/lib/query-client/schemas";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -12,5 +13,8 @@ export const runtime = "nodejs";
  */
 export const GET = createRouteHandler({
   name: "GET /api/v1/service-directory",
-  handle: async () => Response.json({ services: await listServiceDirectory() } satisfies ServiceDirectoryResponse),
+  handle: async ({ request }) => {
+    await requireViewer(request);
+    return Response.json({ services: await listServiceDirectory() } satisfies ServiceDirectoryResponse);
+  },
 });

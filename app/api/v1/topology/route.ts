@@ -2,6 +2,7 @@ import { createRouteHandler } from "@/lib/http/route-handler";
 import { getTopology } from "@/lib/queries/get-topology";
 import type { TopologyResponse } from "@/lib/query-client/topology-schemas";
 import { resolveRequestWindow } from "@/lib/topology/request-window";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -14,7 +15,8 @@ export const runtime = "nodejs";
  */
 export const GET = createRouteHandler({
   name: "GET /api/v1/topology",
-  handle: async ({ url }) => {
+  handle: async ({ request, url }) => {
+    await requireViewer(request);
     const nowMs = Date.now();
     const { startMs, endMs } = resolveRequestWindow(url.searchParams, nowMs);
     return Response.json((await getTopology({ fromMs: startMs, toMs: endMs, nowMs })) satisfies TopologyResponse);

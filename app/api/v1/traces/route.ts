@@ -4,6 +4,7 @@ import { STATUS_CODE } from "@/lib/otlp/model";
 import { searchTraceSummaries } from "@/lib/queries/search-trace-summaries";
 import type { TraceSearchResponse } from "@/lib/query-client/traces-schemas";
 import { parseTraceSearch, resolveTimeRange, type TraceStatusFilter } from "@/lib/traces/trace-search-params";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -21,7 +22,8 @@ const STATUS_CODES: Record<TraceStatusFilter, (typeof STATUS_CODE)[keyof typeof 
  */
 export const GET = createRouteHandler({
   name: "GET /api/v1/traces",
-  handle: async ({ url }) => {
+  handle: async ({ request, url }) => {
+    await requireViewer(request);
     const { search, errors } = parseTraceSearch(url.searchParams);
     const error = errors[0];
     if (error !== undefined) throw new ValidationError(`${error.param}: ${error.message}`, { param: error.param });

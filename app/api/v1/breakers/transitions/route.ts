@@ -3,6 +3,7 @@ import { instanceIdSchema, serviceNameSchema } from "@/lib/control/contract";
 import { DEFAULT_TRANSITIONS_LIMIT, listBreakerTransitions } from "@/lib/control/list-breaker-transitions";
 import { ValidationError } from "@/lib/http/errors";
 import { createRouteHandler } from "@/lib/http/route-handler";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -30,7 +31,8 @@ export const GET = createRouteHandler({
     target: instanceIdSchema.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_TRANSITIONS_LIMIT),
   }),
-  handle: async ({ query }) => {
+  handle: async ({ request, query }) => {
+    await requireViewer(request);
     const to = query.to === undefined ? new Date() : new Date(query.to);
     const from = query.from === undefined ? new Date(to.getTime() - HOUR_MS) : new Date(query.from);
     if (from.getTime() > to.getTime()) throw new ValidationError("'from' must not be after 'to'", { param: "from" });

@@ -4,6 +4,7 @@ import { getEdgeSeries } from "@/lib/queries/get-edge-series";
 import type { SeriesResponse } from "@/lib/query-client/topology-schemas";
 import { resolveRequestWindow } from "@/lib/topology/request-window";
 import { chooseBucketMs } from "@/lib/ui/time-range";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -19,7 +20,8 @@ const name = z.string().trim().min(1).max(1_024);
 export const GET = createRouteHandler({
   name: "GET /api/v1/edges/series",
   query: z.object({ callee: name, caller: name.optional() }),
-  handle: async ({ url, query }) => {
+  handle: async ({ request, url, query }) => {
+    await requireViewer(request);
     const nowMs = Date.now();
     const { startMs, endMs } = resolveRequestWindow(url.searchParams, nowMs);
     const series = await getEdgeSeries({

@@ -2,6 +2,7 @@ import { NotFoundError } from "@/lib/http/errors";
 import { createRouteHandler } from "@/lib/http/route-handler";
 import { loadServiceSummary, parseServiceRequest } from "@/lib/service-detail/load-service-detail";
 import { serviceNameParamsSchema } from "@/lib/service-detail/service-name-param";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -14,7 +15,8 @@ export const runtime = "nodejs";
 export const GET = createRouteHandler({
   name: "GET /api/v1/services/[name]",
   params: serviceNameParamsSchema,
-  handle: async ({ params, url }) => {
+  handle: async ({ request, params, url }) => {
+    await requireViewer(request);
     const { range } = parseServiceRequest(url.searchParams);
     const summary = await loadServiceSummary(params.name, range, Date.now());
     if (summary === null) throw new NotFoundError(`service "${params.name}" is unknown: no spans, rollups or instances`);

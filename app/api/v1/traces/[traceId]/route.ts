@@ -5,6 +5,7 @@ import { traceIdParamSchema } from "@/lib/jaeger/trace-id";
 import { getTraceById } from "@/lib/queries/get-trace";
 import type { TraceDetailResponse } from "@/lib/query-client/traces-schemas";
 import { toTraceSpanDto } from "@/lib/traces/to-trace-span-dto";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -15,7 +16,8 @@ export const GET = createRouteHandler({
   params: z.object({
     traceId: traceIdParamSchema,
   }),
-  handle: async ({ params }) => {
+  handle: async ({ request, params }) => {
+    await requireViewer(request);
     const spans = await getTraceById(params.traceId);
     if (spans === null) throw new NotFoundError("trace not found");
     return Response.json({ traceId: params.traceId, spans: spans.map(toTraceSpanDto) } satisfies TraceDetailResponse);

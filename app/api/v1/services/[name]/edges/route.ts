@@ -1,6 +1,7 @@
 import { createRouteHandler } from "@/lib/http/route-handler";
 import { loadServiceEdges, parseServiceRequest } from "@/lib/service-detail/load-service-detail";
 import { serviceNameParamsSchema } from "@/lib/service-detail/service-name-param";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -14,7 +15,8 @@ export const runtime = "nodejs";
 export const GET = createRouteHandler({
   name: "GET /api/v1/services/[name]/edges",
   params: serviceNameParamsSchema,
-  handle: async ({ params, url }) => {
+  handle: async ({ request, params, url }) => {
+    await requireViewer(request);
     const { range } = parseServiceRequest(url.searchParams);
     return Response.json(await loadServiceEdges(params.name, range, Date.now()));
   },

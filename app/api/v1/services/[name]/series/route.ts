@@ -1,6 +1,7 @@
 import { createRouteHandler } from "@/lib/http/route-handler";
 import { loadServiceSeries, parseServiceRequest } from "@/lib/service-detail/load-service-detail";
 import { serviceNameParamsSchema } from "@/lib/service-detail/service-name-param";
+import { requireViewer } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -16,7 +17,8 @@ export const runtime = "nodejs";
 export const GET = createRouteHandler({
   name: "GET /api/v1/services/[name]/series",
   params: serviceNameParamsSchema,
-  handle: async ({ params, url }) => {
+  handle: async ({ request, params, url }) => {
+    await requireViewer(request);
     const { range, filter } = parseServiceRequest(url.searchParams);
     return Response.json(await loadServiceSeries(params.name, range, filter, Date.now()));
   },
