@@ -7,6 +7,7 @@ import type pg from "pg";
 import { POST as postRoute } from "@/app/api/v1/routes/route";
 import { heartbeatRequestSchema, recordHeartbeat } from "@/lib/control/record-heartbeat";
 import { jsonRequest, makeHeartbeat } from "@/lib/control/test-fixtures";
+import { getEnv } from "@/lib/env";
 import { sameOriginHeaders } from "@/lib/test/auth";
 
 export const BASE_URL = "http://breakwater.test";
@@ -25,13 +26,14 @@ export const DECLARED_BACKENDS = [
  * instances orders-1 (v1), orders-2 and orders-3 (v2), and orders-9 (v3, deregistered).
  */
 export async function seedOrdersRoute(pool: pg.Pool): Promise<void> {
+  // As a gateway would: with its machine token when tokens are configured.
+  const token = getEnv().BREAKWATER_INGEST_TOKENS[0];
   const declared = await postRoute(
-    jsonRequest(`${BASE_URL}/api/v1/routes`, {
-      id: "orders",
-      service: "orders",
-      backends: DECLARED_BACKENDS,
-      instanceId: "gateway-1",
-    }),
+    jsonRequest(
+      `${BASE_URL}/api/v1/routes`,
+      { id: "orders", service: "orders", backends: DECLARED_BACKENDS, instanceId: "gateway-1" },
+      { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } },
+    ),
   );
   if (declared.status !== 201) throw new Error(`declaring the route failed: ${declared.status} ${await declared.text()}`);
   for (const [instanceId, version] of [
