@@ -8,6 +8,7 @@ import { type Attributes, type NormalizedSpan, type ResourceRecord, SPAN_KIND, S
 import { createTestSession } from "@/lib/test/auth";
 import {
   routeDetailSchema,
+  type RouteHistory,
   routeHistorySchema,
   routeListSchema,
   routeSplitSeriesSchema,
@@ -210,7 +211,7 @@ describe("GET /api/v1/routes/{id}/history", () => {
     const pages: number[] = [];
     let before: number | null = null;
     do {
-      const page = await get(getHistory, `/history?limit=2${before === null ? "" : `&before=${before}`}`, (body) =>
+      const page: RouteHistory = await get(getHistory, `/history?limit=2${before === null ? "" : `&before=${before}`}`, (body) =>
         routeHistorySchema.parse(body),
       );
       pages.push(page.changes.length);
