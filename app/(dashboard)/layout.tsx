@@ -1,8 +1,21 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { Sidebar } from "@/components/shell/sidebar";
 import { TopBar } from "@/components/shell/top-bar";
+import { getPageUser } from "@/lib/auth/get-page-user";
+import { loginPath } from "@/lib/auth/safe-next-path";
+import { getEnv } from "@/lib/env";
 
-export default function DashboardLayout({ children }: { children: ReactNode }) {
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  // The session is checked here, on the server, against the database (not in proxy.ts, which
+  // a request can bypass). The read APIs check it again, so data never depends on this alone.
+  const user = await getPageUser();
+  const viewAccess = getEnv().BREAKWATER_VIEW_ACCESS;
+  if (viewAccess === "signed-in" && user === undefined) {
+    // proxy.ts passes the requested path along; layouts are not told it otherwise.
+    redirect(loginPath((await headers()).get("x-breakwater-path") ?? "/"));
+  }
   return (
     <>
       <a
@@ -11,7 +24,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
       >
         Skip to content
       </a>
-      <TopBar />
+      <TopBar session={{ user: user === undefined ? null : { username: user.username, role: user.role }, viewAccess }} />
       <div className="flex">
         <Sidebar />
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 outline-none wide:px-8 wide:py-7">
