@@ -65,6 +65,8 @@ const serverEnv: Record<string, string> = {
   BREAKWATER_DATA_DIR: process.env.BREAKWATER_E2E_DATA_DIR,
   BREAKWATER_EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT),
   BREAKWATER_INGEST_TOKENS: "",
+  // Dashboard accounts for the specs that sign in (e2e/auth.spec.ts, the traffic and fault journeys).
+  BREAKWATER_USERS: "operator:operator:operator-e2e-password,viewer:viewer:viewer-e2e-password",
   LOG_LEVEL: "warn",
   // Empty means "unset" to lib/env.ts: start.ts then starts embedded PostgreSQL.
   DATABASE_URL: serverDatabaseUrl ?? "",

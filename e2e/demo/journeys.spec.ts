@@ -44,10 +44,23 @@ async function breakers(): Promise<BreakerRow[]> {
   return body.breakers;
 }
 
+/** Signs in as the e2e operator (playwright.config.ts BREAKWATER_USERS); the Cookie header value. */
+async function signInAsOperator(): Promise<string> {
+  const response = await fetch(`${webUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: new URL(webUrl).origin },
+    body: JSON.stringify({ username: "operator", password: "operator-e2e-password" }),
+  });
+  if (!response.ok) throw new Error(`sign-in → ${response.status}: ${await response.text()}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0];
+}
+
 async function setFault(instanceId: string, spec: Record<string, number> | null): Promise<void> {
+  // Changing faults needs an operator session and a same-origin request.
+  const cookie = await signInAsOperator();
   const response = await fetch(`${webUrl}/api/v1/instances/${instanceId}/faults`, {
     method: spec === null ? "DELETE" : "PUT",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", cookie, origin: new URL(webUrl).origin },
     body: spec === null ? undefined : JSON.stringify(spec),
   });
   if (!response.ok) throw new Error(`fault ${instanceId} → ${response.status}: ${await response.text()}`);
