@@ -190,6 +190,27 @@ async function jsonRequestRoute(id: string): Promise<void> {
   expect(response.status).toBe(201);
 }
 
+describe("PUT /api/v1/routes/{id}/weights: who may change weights", () => {
+  const body = { version: 1, backends: weights(["v1", 50], ["v2", 50]) };
+  const send = (options: { cookie?: string; headers?: Record<string, string> }, payload: unknown = body) =>
+    PUT(weightsRequest("orders", payload, options), routeContext("orders"));
+
+  it("refuses without a session (401), a viewer (403) and a cross-site request (403) before reading the body, storing nothing", async () => {
+    const viewer = (await createTestSession({ username: "victor", role: "viewer" })).cookie;
+    const before = await routeState(db.pool);
+    expect((await send({})).status).toBe(401);
+    // The body is not read before the session is checked: a malformed one still gets 401.
+    expect((await send({}, "{not json")).status).toBe(401);
+    expect((await send({ cookie: viewer })).status).toBe(403);
+    expect((await send({ cookie: operator, headers: { origin: "https://evil.example" } })).status).toBe(403);
+    expect((await send({ cookie: operator, headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+    // A machine token is never an operator.
+    expect((await send({ headers: { authorization: "Bearer anything" } })).status).toBe(401);
+    expect(await routeState(db.pool)).toEqual(before);
+    expect((await send({ cookie: operator })).status).toBe(200);
+  });
+});
+
 describe("PUT /api/v1/routes/{id}/weights: changes", () => {
   it("stores the change at version + 1 with exactly one audit row (actor, source, old, new, reason)", async () => {
     const response = await put(
