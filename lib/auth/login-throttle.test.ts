@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { createLoginThrottle } from "./login-throttle";
+
+describe("createLoginThrottle", () => {
+  it("allows 5 failures a minute per name and address, then says how long to wait", () => {
+    const throttle = createLoginThrottle();
+    const t0 = 1_000_000;
+    for (let i = 0; i < 5; i++) {
+      expect(throttle.retryAfterS("alice", "10.0.0.1", t0 + i * 1000)).toBe(0);
+      throttle.recordFailure("alice", "10.0.0.1", t0 + i * 1000);
+    }
+    // The oldest failure (t0) leaves the window at t0 + 60 s.
+    expect(throttle.retryAfterS("alice", "10.0.0.1", t0 + 10_000)).toBe(50);
+    expect(throttle.retryAfterS("alice", "10.0.0.1", t0 + 59_500)).toBe(1);
+    expect(throttle.retryAfterS("alice", "10.0.0.1", t0 + 60_000)).toBe(0);
+  });
+
+  it("counts each name+address on its own; names ignore case", () => {
+    const throttle = createLoginThrottle({ maxFailures: 2 });
+    throttle.recordFailure("Alice", "10.0.0.1", 0);
+    throttle.recordFailure("alice", "10.0.0.1", 1);
+    expect(throttle.retryAfterS("ALICE", "10.0.0.1", 2)).toBeGreaterThan(0);
+    expect(throttle.retryAfterS("alice", "10.0.0.2", 2)).toBe(0);
+    expect(throttle.retryAfterS("bob", "10.0.0.1", 2)).toBe(0);
+  });
+
+  it("forgets failures after a successful sign-in", () => {
+    const throttle = createLoginThrottle({ maxFailures: 1 });
+    throttle.recordFailure("alice", "10.0.0.1", 0);
+    expect(throttle.retryAfterS("alice", "10.0.0.1", 1)).toBeGreaterThan(0);
+    throttle.reset("alice", "10.0.0.1");
+    expect(throttle.retryAfterS("alice", "10.0.0.1", 1)).toBe(0);
+  });
+});
