@@ -9,6 +9,7 @@ import { GET as getServices } from "@/app/api/services/route";
 import { POST as login } from "@/app/api/v1/auth/login/route";
 import { POST as logout } from "@/app/api/v1/auth/logout/route";
 import { GET as getSession } from "@/app/api/v1/auth/session/route";
+import { requireViewer, SESSION_CHALLENGE } from "@/lib/auth/guard";
 import { hashPassword } from "@/lib/auth/hash-password";
 import { sessionResponseSchema } from "@/lib/auth/contract";
 import { faultSpecSchema, NO_FAULTS, type FaultSpec } from "@/lib/control/contract";
@@ -417,6 +418,29 @@ describe("view access", () => {
       new Request(`${BASE}/instances`, { headers: { authorization: `Bearer ${MACHINE_TOKEN}` } }),
     );
     expect(response.status).toBe(401);
+  });
+});
+
+describe("requireViewer with allowMachineToken (discovery, the gateway's GET /api/v1/routes)", () => {
+  const read = (headers: Record<string, string> = {}) =>
+    requireViewer(new Request(`${BASE}/routes`, { headers }), { allowMachineToken: true });
+
+  it("signed-in with tokens configured: a valid token or a session passes, nothing else", async () => {
+    useEnv({ BREAKWATER_VIEW_ACCESS: "signed-in", BREAKWATER_INGEST_TOKENS: MACHINE_TOKEN });
+    expect(await read({ authorization: `Bearer ${MACHINE_TOKEN}` })).toMatchObject({ kind: "machine" });
+    const { cookie } = await createTestSession({ username: "victor", role: "viewer" });
+    expect(await read({ cookie })).toMatchObject({ kind: "user", username: "victor", role: "viewer" });
+    await expect(read()).rejects.toMatchObject({ status: 401, headers: { "www-authenticate": SESSION_CHALLENGE } });
+    await expect(read({ authorization: "Bearer wrong" })).rejects.toMatchObject({
+      status: 401,
+      headers: { "www-authenticate": expect.stringMatching(/^Bearer .*invalid_token/) },
+    });
+  });
+
+  it("signed-in without tokens configured: machine endpoints stay open, as heartbeats and discovery are", async () => {
+    useEnv({ BREAKWATER_VIEW_ACCESS: "signed-in" });
+    expect(await read()).toMatchObject({ kind: "machine" });
+    await expect(requireViewer(new Request(`${BASE}/instances`))).rejects.toMatchObject({ status: 401 });
   });
 });
 
