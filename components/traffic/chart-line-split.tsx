@@ -18,7 +18,7 @@ import { versionColor } from "./version-colors";
 const PERCENT_TICKS = [0, 25, 50, 75, 100];
 
 export const SPLIT_SOURCE_STYLE: Record<SplitSource, { label: string; dash?: string; width: number; opacity: number }> = {
-  configured: { label: "configured", width: 4, opacity: 0.35 },
+  configured: { label: "configured", width: 3, opacity: 0.5 },
   lb: { label: "observed (LB counters)", width: 1.75, opacity: 1 },
   spans: { label: "observed (spans)", dash: "5 3", width: 1.5, opacity: 0.9 },
 };

@@ -12,9 +12,24 @@ export function ObservedSplit({ detail }: { detail: RouteDetail }) {
   const { route, observed } = detail;
   const versions = route.backends.map((b) => b.version);
   const sources = [
-    { key: "lb-current", label: `LB, version ${route.version}`, split: observed.lb.current },
-    { key: "lb-recent", label: "LB, last min", split: observed.lb.recent },
-    { key: "spans-recent", label: "Spans, last min", split: observed.spans.recent },
+    {
+      key: "lb-current",
+      label: "LB, these weights",
+      title: `The gateways' load-balancer counts of requests sent under route version ${route.version} (the configured weights)`,
+      split: observed.lb.current,
+    },
+    {
+      key: "lb-recent",
+      label: "LB, last min",
+      title: "The gateways' load-balancer counts of the last minute, whatever weights were in effect",
+      split: observed.lb.recent,
+    },
+    {
+      key: "spans-recent",
+      label: "Spans, last min",
+      title: "The gateway's client spans of the last minute, by the version that served them",
+      split: observed.spans.recent,
+    },
   ] as const;
   return (
     <div className="overflow-x-auto">
@@ -29,7 +44,7 @@ export function ObservedSplit({ detail }: { detail: RouteDetail }) {
               Configured
             </th>
             {sources.map((source) => (
-              <th key={source.key} scope="col" className="px-2 py-1.5 text-right font-medium normal-case">
+              <th key={source.key} scope="col" title={source.title} className="px-2 py-1.5 text-right font-medium normal-case">
                 {source.label}
               </th>
             ))}
@@ -51,7 +66,7 @@ export function ObservedSplit({ detail }: { detail: RouteDetail }) {
                 return (
                   <td
                     key={source.key}
-                    className="px-2 py-1.5 text-right text-ink-soft tabular-nums"
+                    className="px-2 py-1.5 text-right whitespace-nowrap text-ink-soft tabular-nums"
                     data-testid={`observed-${source.key}`}
                     data-share={share === null ? "" : share.toFixed(2)}
                   >

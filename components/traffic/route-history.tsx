@@ -25,7 +25,8 @@ function ActorCell({ actor }: { actor: string }) {
     <span className="text-ink">{actor}</span>
   ) : (
     <span>
-      <span className="text-ink">{name}</span> <span className="text-xs text-faint">({kind})</span>
+      <span className="block text-ink">{name}</span>
+      <span className="block text-xs text-faint">{kind}</span>
     </span>
   );
 }
@@ -139,7 +140,7 @@ export function RouteHistory({
               <caption className="sr-only">Weight changes of route {route.id}, newest first</caption>
               <thead className="border-b border-line text-xs font-medium tracking-wide text-faint uppercase">
                 <tr>
-                  <th scope="col" className="w-36 px-4 py-2 text-left font-medium">
+                  <th scope="col" className="w-40 px-4 py-2 text-left font-medium">
                     When
                   </th>
                   <th scope="col" className="w-40 px-4 py-2 text-left font-medium">
@@ -154,7 +155,7 @@ export function RouteHistory({
                   <th scope="col" className="px-4 py-2 text-left font-medium">
                     Reason
                   </th>
-                  <th scope="col" className="w-44 px-4 py-2 text-right font-medium">
+                  <th scope="col" className="w-60 px-4 py-2 text-right font-medium">
                     <span className="sr-only">Actions</span>
                   </th>
                 </tr>
@@ -174,7 +175,7 @@ export function RouteHistory({
                       <td className="px-4 py-2 text-ink-soft">
                         <span className="block tabular-nums">{formatClock(Date.parse(change.at), true)}</span>
                         <span className="text-xs text-faint">
-                          <RelativeTime iso={change.at} nowMs={nowMs} /> · v{change.routeVersion}
+                          <RelativeTime iso={change.at} nowMs={nowMs} /> · version {change.routeVersion}
                         </span>
                       </td>
                       <td className="px-4 py-2 break-all">
@@ -208,7 +209,7 @@ export function RouteHistory({
                             <div className="flex gap-1.5">
                               <button
                                 type="button"
-                                className={`${smallButton} border-accent/60`}
+                                className={`${smallButton} border-accent/60 whitespace-nowrap`}
                                 disabled={isReverting}
                                 onClick={() => void handleConfirm(change)}
                               >
@@ -229,7 +230,7 @@ export function RouteHistory({
                         ) : (
                           <button
                             type="button"
-                            className={smallButton}
+                            className={`${smallButton} whitespace-nowrap`}
                             disabled={!canEdit}
                             title={canEdit ? undefined : "Sign in as an operator to revert"}
                             onClick={() => {

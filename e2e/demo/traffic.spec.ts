@@ -25,9 +25,9 @@ async function screenshot(page: Page, name: string) {
 
 async function signIn(page: Page, username: string, password: string, next: string) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel(/user\s*name/i).fill(username);
-  await page.getByLabel(/^password$/i).fill(password);
-  await page.getByRole("button", { name: /sign in/i }).click();
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL((url) => url.pathname === new URL(next, "http://x").pathname);
 }
 

@@ -18,11 +18,11 @@ import { parseTrafficView, serializeTrafficView, TRAFFIC_RANGE_LABELS, trafficHr
 const linkClass = "font-medium text-accent underline-offset-2 hover:underline";
 
 /** Whether this browser may change weights, and if not, what to tell it. */
-function useEditAccess(signInHref: string): { canEdit: boolean; notice: ReactNode; who: ReactNode } {
+function useEditAccess(signInHref: string): { canEdit: boolean; notice: ReactNode } {
   const session = useQuery(authSessionQueryOptions());
-  if (session.isPending) return { canEdit: false, notice: "Checking who is signed in…", who: null };
+  if (session.isPending) return { canEdit: false, notice: "Checking who is signed in…" };
   // Without an answer the server still decides on save (401/403 are shown there).
-  if (session.isError) return { canEdit: true, notice: null, who: null };
+  if (session.isError) return { canEdit: true, notice: null };
   const user = session.data.user;
   if (user === null) {
     return {
@@ -35,18 +35,8 @@ function useEditAccess(signInHref: string): { canEdit: boolean; notice: ReactNod
           </a>
         </>
       ),
-      who: (
-        <a href={signInHref} className={linkClass}>
-          Sign in
-        </a>
-      ),
     };
   }
-  const who = (
-    <span>
-      Signed in as <span className="font-medium text-ink">{user.username}</span> ({user.role})
-    </span>
-  );
   if (user.role !== "operator") {
     return {
       canEdit: false,
@@ -59,10 +49,9 @@ function useEditAccess(signInHref: string): { canEdit: boolean; notice: ReactNod
           </a>
         </>
       ),
-      who,
     };
   }
-  return { canEdit: true, notice: null, who };
+  return { canEdit: true, notice: null };
 }
 
 export function TrafficClient() {
@@ -77,10 +66,9 @@ export function TrafficClient() {
   const header = (
     <PageHeader
       title="Traffic"
-      description="Each route's weights per version: change them, watch the gateway apply them, and compare the configured split with the observed one and each version's latency and errors."
+      description="Shift a route's traffic between versions, watch the gateway apply it, and compare the configured split with the observed one."
       actions={
         <div className="flex items-center gap-4 text-xs text-muted">
-          {access.who}
           <label className="flex items-center gap-2">
             Window
             <select
