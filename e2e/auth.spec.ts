@@ -24,7 +24,8 @@ test("a wrong password shows an error and keeps the user on the sign-in page", a
   await page.keyboard.press("Tab");
   await page.keyboard.type("not-the-password");
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  await expect(page.locator("#login-error")).toHaveText("Wrong user name or password.");
+  await expect(page.locator("#login-error")).toHaveAttribute("role", "alert");
   await expect(page).toHaveURL(/\/login\?next=%2Fbreakers$/);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/login-error-1280x800.png` });
   // The password is selected for another try.
@@ -42,6 +43,10 @@ test("an operator signs in from the top bar, sees the user menu, and signs out",
   await page.goto("/breakers");
   const signIn = page.getByRole("banner").getByRole("link", { name: "Sign in" });
   await expect(signIn).toBeVisible();
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/top-bar-signed-out-1280x800.png`,
+    clip: { x: 0, y: 0, width: 1280, height: 120 },
+  });
   await signIn.click();
   await expect(page).toHaveURL(/\/login\?next=%2Fbreakers/);
 

@@ -100,7 +100,7 @@ function SignedInMenu({ username, role }: { username: string; role: "operator" |
       >
         <span
           aria-hidden="true"
-          className="flex size-6 items-center justify-center rounded bg-panel-raised text-[11px] font-semibold text-ink-soft uppercase"
+          className="flex size-5 items-center justify-center rounded bg-panel-raised text-[10px] font-semibold text-ink-soft uppercase"
         >
           {username.slice(0, 1)}
         </span>
