@@ -12,6 +12,7 @@ const INPUT_DIRS = ["app", "components", "lib", "public"];
 const INPUT_FILES = [
   "next.config.ts",
   "proxy.ts",
+  "instrumentation-client.ts",
   "package-lock.json",
   "tsconfig.json",
   "postcss.config.mjs",
