@@ -17,6 +17,8 @@ export function FaultAccessNotice({
   returnTo: string;
 }) {
   const base = "flex flex-wrap items-center gap-x-2 gap-y-1 border-b px-4 py-2 text-sm";
+  // Running text (no flex: its words and inline elements would become separate flex items).
+  const text = "border-b px-4 py-2 text-sm";
   if (session.isPending) {
     return (
       <p className={`${base} border-line text-muted`} role="status" data-testid="fault-access" data-access="pending">
@@ -62,14 +64,14 @@ export function FaultAccessNotice({
   }
   if (user.role !== "operator") {
     return (
-      <p className={`${base} border-line text-ink-soft`} data-testid="fault-access" data-access="viewer">
+      <p className={`${text} border-line text-ink-soft`} data-testid="fault-access" data-access="viewer">
         <span className="font-medium text-ink">Operators only.</span> You are signed in as {user.username} (viewer): you can see
         each instance&apos;s faults but not change them.
       </p>
     );
   }
   return (
-    <p className={`${base} border-line text-muted`} data-testid="fault-access" data-access="operator">
+    <p className={`${text} border-line text-muted`} data-testid="fault-access" data-access="operator">
       Signed in as <span className="font-medium text-ink">{user.username}</span> (operator). &ldquo;Apply faults&rdquo; takes
       effect at once on the instance&apos;s business endpoints, without a confirmation; &ldquo;Clear faults&rdquo; undoes it.
     </p>

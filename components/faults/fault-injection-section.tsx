@@ -34,7 +34,7 @@ export function FaultInjectionSection() {
       </div>
       {isOpen && (
         <div id={bodyId} className="border-t border-line">
-          <FaultPanel />
+          <FaultPanel tableMaxHeightClass="max-h-[min(360px,45vh)]" />
         </div>
       )}
     </Panel>

@@ -16,7 +16,16 @@ import { FaultInstanceRow } from "./fault-instance-row";
  * service, with the faults it runs with now and controls to change them. Enabled for
  * operators; viewers and signed-out visitors see it disabled with the reason.
  */
-export function FaultPanel({ service, highlightInstanceId }: { service?: string; highlightInstanceId?: string }) {
+export function FaultPanel({
+  service,
+  highlightInstanceId,
+  tableMaxHeightClass = "",
+}: {
+  service?: string;
+  highlightInstanceId?: string;
+  /** Caps the table's height (it scrolls, its header stays): the Breakers page keeps its breakers in view below it. */
+  tableMaxHeightClass?: string;
+}) {
   const refetchInterval = useRefreshInterval();
   const returnTo = usePathname();
   const session = useQuery(authSessionQueryOptions());
@@ -60,9 +69,9 @@ export function FaultPanel({ service, highlightInstanceId }: { service?: string;
             can get them.
           </p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className={`overflow-auto ${tableMaxHeightClass}`}>
             <table className="w-full min-w-[880px] table-fixed text-sm" data-testid="fault-table">
-              <thead className="border-b border-line text-[11px] tracking-wide text-faint uppercase">
+              <thead className="sticky top-0 z-10 bg-panel text-[11px] tracking-wide text-faint uppercase shadow-[inset_0_-1px_0_var(--color-line)]">
                 <tr>
                   <th scope="col" className="h-9 w-[200px] px-4 text-left font-medium">
                     Instance

@@ -84,7 +84,12 @@ function TrafficEdgeView({ id, data, selected, markerEnd }: EdgeProps<TrafficFlo
           data-edge-source={edge.source}
           data-edge-target={edge.target}
           data-breaker-state={breaker?.state ?? "none"}
-          onClick={() => selectEdge(edge.source, edge.target)}
+          onClick={(event) => {
+            // Not on to the pane: its click clears the selection, which would close the panel
+            // this label just opened when a node or another edge was selected before.
+            event.stopPropagation();
+            selectEdge(edge.source, edge.target);
+          }}
         >
           {hasTraffic ? (
             <>

@@ -204,12 +204,15 @@ test("a weight change of orders shows as a numbered annotation in the Topology s
         .filter({ hasText: new RegExp(`^${number}$`) })
         .first(),
     ).toBeVisible();
+    await screenshot(page, "faults-topology-annotation-charts");
     await panel.getByTestId("topology-annotations").scrollIntoViewIfNeeded();
     await screenshot(page, "faults-topology-annotation");
 
     // The edge gateway → orders (its callers are balanced by the orders route) shows it too.
     await topologyEdge(page, "gateway", "orders").click();
+    await expect(panel.locator("#topology-panel-title")).toHaveText(/gateway\s*→\s*orders/);
     await expect(panel.locator('[data-testid="annotation-item"][data-kind="route"]').first()).toBeVisible();
+    await screenshot(page, "faults-topology-edge-annotation");
   } finally {
     // Back to the declared weights (the traffic spec starts from them).
     const restored = await fetchInPage(page, "/api/v1/routes/orders/weights", {
