@@ -120,6 +120,24 @@ describe("startServer, role all (without Next.js)", () => {
     expect(otlp404.headers.get("content-type")).toBe("application/json");
   });
 
+  it("answers OTLP and its own 404 with the security headers, never as a document", async () => {
+    const responses = [
+      await fetch(`${handle.urls.otlpHttp}/v1/traces`, { method: "GET" }),
+      await fetch(`${handle.urls.web}/v1/traces`, { method: "GET" }),
+      await fetch(`${handle.urls.web}/somewhere`),
+    ];
+    expect(responses.map((response) => response.status)).toEqual([405, 405, 404]);
+    for (const response of responses) {
+      await response.arrayBuffer();
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
+    // The handler's own headers still come through.
+    expect(responses[0]?.headers.get("allow")).toBe("POST");
+  });
+
   it("ran partition maintenance at start: this hour's span partition exists", async () => {
     const expected = partitionName("spans", "hour", Math.floor(Date.now() / 3_600_000) * 3_600_000);
     const { rows } = await db.pool.query<{ name: string }>(
