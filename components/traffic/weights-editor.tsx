@@ -64,6 +64,8 @@ export function WeightsEditor({
   const [reason, setReason] = useState("");
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [isSaving, setIsSaving] = useState(false);
+  // With two versions the other follows by default; unlinked, each is set on its own.
+  const [isLinked, setIsLinked] = useState(true);
 
   const versions = route.backends.map((b) => b.version);
   const current = draft ?? draftFromRoute(route);
@@ -81,12 +83,12 @@ export function WeightsEditor({
   };
   const handleSlider = (index: number, value: string) => {
     setTyped(null);
-    edit(setBackendWeight(current, index, Number(value)));
+    edit(setBackendWeight(current, index, Number(value), isLinked));
   };
   const handleNumber = (index: number, text: string) => {
     const weight = parseWeightInput(text);
     setTyped({ index, text });
-    if (weight !== null) edit(setBackendWeight(current, index, weight));
+    if (weight !== null) edit(setBackendWeight(current, index, weight, isLinked));
   };
   const handleReset = () => {
     setTyped(null);
@@ -143,7 +145,15 @@ export function WeightsEditor({
       )}
 
       <fieldset disabled={isDisabled} className="flex flex-col gap-3">
-        <legend className="mb-2 text-xs font-medium tracking-wide text-faint uppercase">Weight per version (%)</legend>
+        <legend className="mb-2 flex w-full items-center justify-between gap-3 text-xs font-medium tracking-wide text-faint uppercase">
+          Weight per version (%)
+        </legend>
+        {current.backends.length === 2 && (
+          <label className="-mt-2 flex w-fit items-center gap-2 text-xs text-muted">
+            <input type="checkbox" checked={isLinked} onChange={(event) => setIsLinked(event.target.checked)} />
+            The other version follows (keeps the sum at 100)
+          </label>
+        )}
         {current.backends.map((backend, index) => {
           const sliderId = `${formId}-slider-${index}`;
           const errorId = `${formId}-error-${index}`;

@@ -80,11 +80,14 @@ test("an operator shifts orders to 80/20, watches it apply and the split follow,
   await page.getByLabel(/^Reason/).fill(REASON);
   await screenshot(page, "traffic-edit");
 
-  // The server's rules show inline before saving: 80/30 sums to 110.
+  // The server's rules show inline before saving: unlinked, 80/30 sums to 110.
+  const linked = page.getByRole("checkbox", { name: /The other version follows/ });
+  await linked.uncheck();
   await page.getByRole("spinbutton", { name: "Weight of v2 in percent" }).fill("30");
-  await page.getByRole("spinbutton", { name: "Weight of v1 in percent" }).focus();
-  await expect(page.getByTestId("weights-validation")).toContainText("weights must sum to 100");
+  await expect(page.getByTestId("weights-validation")).toContainText("weights must sum to 100, got 110");
   await expect(page.getByRole("button", { name: "Save weights" })).toBeDisabled();
+  await linked.check();
+  await moveSlider(page, "Weight of v1", 79);
   await moveSlider(page, "Weight of v1", 80);
   await expect(page.getByRole("spinbutton", { name: "Weight of v2 in percent" })).toHaveValue("20");
 

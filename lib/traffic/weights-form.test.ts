@@ -38,6 +38,12 @@ describe("setBackendWeight", () => {
     expect(setBackendWeight(draftFromRoute(orders), 0, 33.6).backends.map((b) => b.weight)).toEqual([34, 66]);
   });
 
+  it("leaves the other alone when unlinked (the sum then shows)", () => {
+    const draft = setBackendWeight(draftFromRoute(orders), 1, 30, false);
+    expect(draft.backends.map((b) => b.weight)).toEqual([90, 30]);
+    expect(validateWeights(draft.backends).formErrors).toEqual(["weights must sum to 100, got 120"]);
+  });
+
   it("leaves the others alone with three backends (the sum then shows)", () => {
     const three = {
       version: 1,

@@ -24,16 +24,17 @@ export function draftFromRoute(route: { version: number; backends: readonly Draf
 }
 
 /**
- * Sets one backend's weight (clamped to an integer 0..100). With exactly two backends the
- * other follows (80 → 20), the common canary case; with more, the others stay as they are and
- * validation shows the sum until the user balances them.
+ * Sets one backend's weight (clamped to an integer 0..100). With exactly two backends and
+ * `isLinked` (the default) the other follows (80 → 20), the common canary case; unlinked, or
+ * with more backends, the others stay as they are and validation shows the sum until the user
+ * balances them.
  */
-export function setBackendWeight(draft: WeightsDraft, index: number, weight: number): WeightsDraft {
+export function setBackendWeight(draft: WeightsDraft, index: number, weight: number, isLinked = true): WeightsDraft {
   if (index < 0 || index >= draft.backends.length || !Number.isFinite(weight)) return draft;
   const value = clampWeight(weight);
   const backends = draft.backends.map((backend, i) => {
     if (i === index) return { ...copyBackend(backend), weight: value };
-    if (draft.backends.length === 2) return { ...copyBackend(backend), weight: 100 - value };
+    if (isLinked && draft.backends.length === 2) return { ...copyBackend(backend), weight: 100 - value };
     return copyBackend(backend);
   });
   return { ...draft, backends };
