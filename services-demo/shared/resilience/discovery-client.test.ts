@@ -262,6 +262,48 @@ describe("startDiscoveryWatch", () => {
     expect(applied).toEqual(["c1", "c6"]);
   });
 
+  it("keeps the instances in use of a service that a new config leaves empty, says so once, and lets go when one is offered", async () => {
+    const fake = await startFakeBreakwater();
+    const { lines, log } = recordingLog();
+    const applied: DiscoveryResponse[] = [];
+    const watch = startDiscoveryWatch({
+      breakwaterUrl: fake.url,
+      services: ["orders"],
+      waitMs: 100,
+      log,
+      onConfig: (next) => applied.push(next),
+    });
+    watches.push(watch);
+    await watch.ready();
+    const inUse = config("c1").instances;
+    // Breakwater expired everybody (e.g. while shutting down): the weights still apply, the instances stay.
+    fake.publish({ ...config("c2", { v1: 0, v2: 100 }), instances: [] });
+    await waitFor(() => applied.some((next) => next.version === "c2"), "config c2");
+    expect(applied.at(-1)).toMatchObject({ version: "c2", instances: inUse });
+    expect(applied.at(-1)?.routes[0].backends).toEqual([
+      { version: "v1", weight: 0 },
+      { version: "v2", weight: 100 },
+    ]);
+    expect(watch.current()?.instances).toEqual(inUse);
+    fake.publish({ ...config("c3", { v1: 50, v2: 50 }), instances: [] });
+    await waitFor(() => applied.some((next) => next.version === "c3"), "config c3");
+    expect(lines.filter((line) => line.startsWith("warn"))).toEqual([
+      "warn discovery: config c2 offers no instance of orders; keeping the ones in use until it does",
+    ]);
+
+    const fresh = {
+      instanceId: "orders-9",
+      service: "orders",
+      version: "v2",
+      address: "http://127.0.0.1:2",
+      status: "healthy" as const,
+    };
+    fake.publish({ ...config("c4"), instances: [fresh] });
+    await waitFor(() => applied.some((next) => next.version === "c4"), "config c4");
+    expect(applied.at(-1)?.instances).toEqual([fresh]);
+    expect(lines.at(-1)).toBe("info discovery: orders offered again");
+  });
+
   it("retries a config whose onConfig threw instead of skipping it", async () => {
     const fake = await startFakeBreakwater();
     let calls = 0;

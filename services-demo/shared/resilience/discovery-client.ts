@@ -7,12 +7,16 @@ import {
   type RouteDeclaration,
 } from "../../../lib/control/contract";
 import { ControlPlaneUnreachableError, delay, requestControlPlane } from "./control-plane-request";
+import { holdEmptiedServices } from "./hold-emptied-services";
 import { type ResilienceLogger, silentLogger } from "./logger";
 
 /**
  * The discovery watch: long-polls Breakwater for the instances and routes of the services a
  * process calls, applies each new config once, and keeps the last good one when Breakwater is
- * unreachable or answers nonsense (including routes whose weights are all zero).
+ * unreachable or answers nonsense (including routes whose weights are all zero). A config that
+ * leaves a watched service with no instance while the one in use had some keeps those
+ * instances (see hold-emptied-services): a registry that lost everybody at once is the
+ * registry's problem, not a reason to stop serving.
  */
 
 export type DiscoveryWatchOptions = {
@@ -91,6 +95,8 @@ export function startDiscoveryWatch(options: DiscoveryWatchOptions): DiscoveryWa
    */
   let isHeldByBreakwater = false;
   let failures = 0;
+  /** Services whose instances are kept from an earlier config, for logging changes only. */
+  let heldServices: string[] = [];
 
   let markReady: (config: DiscoveryResponse) => void = () => {};
   let markStopped: (error: Error) => void = () => {};
@@ -145,19 +151,31 @@ export function startDiscoveryWatch(options: DiscoveryWatchOptions): DiscoveryWa
       log.warn(`discovery: rejected config ${config.version}, keeping ${applied?.config.version ?? "none"}: ${rejection}`);
       return;
     }
+    const { instances, held } = holdEmptiedServices(applied?.config.instances ?? [], config.instances, options.services);
+    const effective = held.length > 0 ? { ...config, instances } : config;
     try {
-      options.onConfig(config);
+      options.onConfig(effective);
     } catch (error) {
       // Not applied: forget the version so the next poll returns it again (after a backoff).
       seenVersion = applied?.config.version;
       throw new Error(`discovery: applying config ${config.version} failed: ${(error as Error).message}`);
     }
-    applied = { config, appliedAt: now() };
+    applied = { config: effective, appliedAt: now() };
     log.info(`discovery: applied config ${config.version}`, {
-      instances: config.instances.length,
+      instances: effective.instances.length,
       routes: config.routes.map((route) => `${route.id}@${route.version}`),
     });
-    markReady(config);
+    if (held.join() !== heldServices.join()) {
+      const released = heldServices.filter((service) => !held.includes(service));
+      if (held.length > 0) {
+        log.warn(
+          `discovery: config ${config.version} offers no instance of ${held.join(", ")}; keeping the ones in use until it does`,
+        );
+      }
+      if (released.length > 0) log.info(`discovery: ${released.join(", ")} offered again`);
+      heldServices = held;
+    }
+    markReady(effective);
   };
 
   const loop = async () => {
