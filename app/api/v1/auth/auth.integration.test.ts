@@ -219,6 +219,16 @@ describe("state-changing requests need an operator session (faults PUT/DELETE)",
     expect(event.reason).toContain("session expired or unknown");
   });
 
+  it("the role is the user's current one: an operator turned viewer gets 403, a deleted user 401", async () => {
+    const { cookie } = await createTestSession({ username: "temp-op", role: "operator" });
+    await db.pool.query("UPDATE users SET role = 'viewer' WHERE username = 'temp-op'");
+    expect((await expectRefused(() => putFaults(faultPut({ ...sameOriginHeaders(faultsUrl), cookie }), context), 403)).role).toBe(
+      "viewer",
+    );
+    await db.pool.query("DELETE FROM users WHERE username = 'temp-op'");
+    await expectRefused(() => putFaults(faultPut({ ...sameOriginHeaders(faultsUrl), cookie }), context), 401);
+  });
+
   it("a forged cookie → 401", async () => {
     const cookie = "bw_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     await expectRefused(() => putFaults(faultPut({ ...sameOriginHeaders(faultsUrl), cookie }), context), 401);
