@@ -9,13 +9,16 @@
  * drives reads of one order through the gateway at --rate req/s (paced, open loop), signs in
  * as the operator and makes --changes weight changes to the orders route through
  * PUT /api/v1/routes/orders/weights, cycling through different splits. For each change, from
- * the moment the PUT answered 200, it polls GET /api/v1/routes/orders every --poll-ms until
- *  - applied: status "applied" at the new version (the gateway's heartbeat reported it), and
- *  - split: observed.lb.current (the gateway's LB counters of the new version, as Breakwater
- *    stores them from its heartbeats) has at least --min-requests requests and every
- *    version's share within ±5 percentage points of its configured weight,
- * and reports p50/p95 of both against the targets (applied p95 ≤ 1 s, split p95 ≤ 5 s). The
- * polling interval bounds the resolution (each figure is up to --poll-ms late).
+ * the moment the PUT answered 200, two pollers run side by side, each every --poll-ms:
+ *  - applied: GET /api/v1/routes?service=orders until the orders status is "applied" at the
+ *    new version (the gateway's heartbeat reported it);
+ *  - split: GET /api/v1/routes/orders until observed.lb.current (the gateway's LB counters of
+ *    the new version, as Breakwater stores them from its heartbeats) has at least
+ *    --min-requests requests and every version's share within ±5 percentage points of its
+ *    configured weight;
+ * and reports p50/p95 of both against the targets (applied p95 ≤ 1 s, split p95 ≤ 5 s). Each
+ * figure is taken when the answer that showed it arrived, so it can be late by up to one
+ * polling interval plus that request's round trip (the round trips are reported too).
  *
  * Also printed, to tell where the time goes: the gateway's own clock of when it applied the
  * config (GET /admin/config appliedAt; same machine, same clock) relative to the PUT answer.
@@ -33,7 +36,13 @@ import { closeDb, createPool, parseDatabaseUrl, quoteIdent } from "@/lib/db/pool
 import { getEnv } from "@/lib/env";
 import { createLogger } from "@/lib/server/logger";
 import { type BreakwaterProcess, getFreePort, startBreakwaterProcess } from "@/lib/test/breakwater-process";
-import { type RouteDetail, routeDetailSchema, updateRouteWeightsResponseSchema } from "@/lib/traffic/contract";
+import {
+  type RouteDetail,
+  routeDetailSchema,
+  type RouteList,
+  routeListSchema,
+  updateRouteWeightsResponseSchema,
+} from "@/lib/traffic/contract";
 import { type DemoHandle, startDemo } from "@/services-demo/supervisor";
 
 const APPLIED_TARGET_MS = 1_000;
@@ -178,6 +187,8 @@ function startTraffic(url: string, rate: number): Traffic {
 
 type Api = {
   getRoute(): Promise<RouteDetail>;
+  /** The orders entry of GET /api/v1/routes?service=orders (no observed split: the cheap read). */
+  getListedRoute(): Promise<RouteList["routes"][number]>;
   setWeights(version: number, v1: number, v2: number, reason: string): Promise<number>;
 };
 
@@ -201,6 +212,13 @@ async function signIn(breakwater: BreakwaterProcess, username: string, password:
       const response = await fetch(`${breakwater.webUrl}/api/v1/routes/orders`, { signal: AbortSignal.timeout(5_000) });
       if (response.status !== 200) throw new Error(`GET /api/v1/routes/orders: HTTP ${response.status} ${await response.text()}`);
       return routeDetailSchema.parse(await response.json());
+    },
+    async getListedRoute() {
+      const response = await fetch(`${breakwater.webUrl}/api/v1/routes?service=orders`, { signal: AbortSignal.timeout(5_000) });
+      if (response.status !== 200) throw new Error(`GET /api/v1/routes: HTTP ${response.status} ${await response.text()}`);
+      const route = routeListSchema.parse(await response.json()).routes.find((candidate) => candidate.id === "orders");
+      if (!route) throw new Error("GET /api/v1/routes?service=orders does not list orders");
+      return route;
     },
     async setWeights(version, v1, v2, reason) {
       const response = await fetch(`${breakwater.webUrl}/api/v1/routes/orders/weights`, {
@@ -240,7 +258,29 @@ type ChangeResult = {
   splitMs: number | undefined;
   /** The gateway's own appliedAt (its clock) minus the PUT answer (ours; same machine). */
   gatewayAppliedMs: number | undefined;
+  /** Round trips of the polls, for the resolution of the figures above. */
+  pollRoundTripsMs: number[];
 };
+
+/**
+ * Runs `probe` every `everyMs` (after the previous answer) until it returns true or `timeoutMs`
+ * passes; the elapsed time since `since` when the answer that returned true arrived, or undefined.
+ */
+async function pollUntil(
+  probe: () => Promise<boolean>,
+  since: number,
+  options: { everyMs: number; timeoutMs: number; roundTrips: number[] },
+): Promise<number | undefined> {
+  while (performance.now() - since < options.timeoutMs) {
+    const startedAt = performance.now();
+    const isDone = await probe();
+    const answeredAt = performance.now();
+    options.roundTrips.push(answeredAt - startedAt);
+    if (isDone) return answeredAt - since;
+    await sleep(options.everyMs);
+  }
+  return undefined;
+}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
@@ -348,7 +388,7 @@ async function main(): Promise<void> {
     const startedAt = performance.now();
 
     const results: ChangeResult[] = [];
-    log("\n  #  split   version  save→applied  save→split ±5 %  gateway applied (its clock)");
+    log("\n  #  split   version  save→applied  save→split ±5 %  gateway applied (its clock)  slowest poll");
     for (let index = 0; index < options.changes; index++) {
       const [v1, v2] = SPLITS[index % SPLITS.length];
       const weights = { v1, v2 };
@@ -356,36 +396,45 @@ async function main(): Promise<void> {
       const version = await api.setWeights(current.route.version, v1, v2, `bench:control change ${index + 1}`);
       const savedAt = performance.now();
       const savedWallMs = Date.now();
+      const roundTrips: number[] = [];
+      const polling = { everyMs: options.pollMs, timeoutMs: options.timeoutMs, roundTrips };
+      const [appliedMs, splitMs] = await Promise.all([
+        pollUntil(
+          async () => {
+            const { status } = await api.getListedRoute();
+            return status.state === "applied" && status.version === version;
+          },
+          savedAt,
+          polling,
+        ),
+        pollUntil(
+          async () => {
+            const detail = await api.getRoute();
+            return detail.route.version === version && isSplitWithin(detail, weights, options.minRequests);
+          },
+          savedAt,
+          polling,
+        ),
+      ]);
+      const config = (await (await fetch(`${gatewayUrl}/admin/config`)).json()) as {
+        applied: { appliedAt: string | null; routes: { id: string; version: number }[] };
+      };
+      const isGatewayAtVersion = config.applied.routes.some((route) => route.id === "orders" && route.version === version);
       const result: ChangeResult = {
         split: `${v1}/${v2}`,
         version,
-        appliedMs: undefined,
-        splitMs: undefined,
-        gatewayAppliedMs: undefined,
+        appliedMs,
+        splitMs,
+        gatewayAppliedMs:
+          isGatewayAtVersion && config.applied.appliedAt ? Date.parse(config.applied.appliedAt) - savedWallMs : undefined,
+        pollRoundTripsMs: roundTrips,
       };
-      while (performance.now() - savedAt < options.timeoutMs) {
-        const detail = await api.getRoute();
-        const elapsed = performance.now() - savedAt;
-        if (result.appliedMs === undefined && detail.status.state === "applied" && detail.status.version === version) {
-          result.appliedMs = elapsed;
-          const config = (await (await fetch(`${gatewayUrl}/admin/config`)).json()) as { applied: { appliedAt: string | null } };
-          if (config.applied.appliedAt) result.gatewayAppliedMs = Date.parse(config.applied.appliedAt) - savedWallMs;
-        }
-        if (
-          result.splitMs === undefined &&
-          detail.route.version === version &&
-          isSplitWithin(detail, weights, options.minRequests)
-        ) {
-          result.splitMs = elapsed;
-        }
-        if (result.appliedMs !== undefined && result.splitMs !== undefined) break;
-        await sleep(options.pollMs);
-      }
       results.push(result);
       const show = (n: number | undefined) => (n === undefined ? `> ${fmt(options.timeoutMs)} ms` : `${fmt(n)} ms`);
       log(
         `${String(index + 1).padStart(3)}  ${result.split.padEnd(7)} ${String(version).padStart(7)}  ${show(result.appliedMs).padStart(12)}  ` +
-          `${show(result.splitMs).padStart(15)}  ${result.gatewayAppliedMs === undefined ? "" : `${fmt(result.gatewayAppliedMs)} ms`}`,
+          `${show(result.splitMs).padStart(15)}  ${(result.gatewayAppliedMs === undefined ? "n/a" : `${fmt(result.gatewayAppliedMs)} ms`).padStart(26)}  ` +
+          `${fmt(Math.max(...result.pollRoundTripsMs))} ms`,
       );
       await sleep(options.pauseMs);
     }
@@ -414,10 +463,12 @@ async function main(): Promise<void> {
       results.map((result) => result.splitMs),
       SPLIT_TARGET_MS,
     );
+    const roundTripsMs = results.flatMap((result) => result.pollRoundTripsMs);
     const gatewayClock = results.map((result) => result.gatewayAppliedMs).filter((value): value is number => value !== undefined);
     log(
       `(save → the gateway applied the config, its own clock: p50=${fmt(percentile(gatewayClock, 50))} ms ` +
-        `p95=${fmt(percentile(gatewayClock, 95))} ms)`,
+        `p95=${fmt(percentile(gatewayClock, 95))} ms; poll round trips p50=${fmt(percentile(roundTripsMs, 50))} ms ` +
+        `p95=${fmt(percentile(roundTripsMs, 95))} ms max=${fmt(Math.max(...roundTripsMs))} ms)`,
     );
     const statuses = [...traffic.statuses].map(([status, n]) => `${status}: ${fmt(n)}`).join(", ");
     const trafficS = (performance.now() - trafficStartedAt) / 1000;
