@@ -233,3 +233,73 @@ test("the graph downloads as PNG, SVG and JSON", async ({ page }) => {
   ]);
   expect(graph.edges.find((e) => e.target === `${PREFIX}payments`)?.breakerSummary).toBe("open 1/2");
 });
+
+test("a weight change shows as a numbered annotation in the side panel of the service and of its callers' edge", async ({
+  page,
+}) => {
+  // A route of tp-orders as a gateway declares it (no ingest tokens in this server), then an
+  // operator's weight change through the API, from the signed-in page (cookie, Origin).
+  const routeId = `${PREFIX}orders`;
+  const declared = await fetch(`${webUrl}/api/v1/routes`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      id: routeId,
+      service: `${PREFIX}orders`,
+      backends: [
+        { version: "v1", weight: 100 },
+        { version: "v2", weight: 0 },
+      ],
+    }),
+  });
+  expect(declared.status, await declared.text()).toBeLessThan(300);
+
+  await page.goto(`/login?next=${encodeURIComponent(PAGE)}`);
+  await page.getByLabel(/user\s*name/i).fill("operator");
+  await page.getByLabel(/^password$/i).fill("operator-e2e-password");
+  await page.getByRole("button", { name: /sign in/i }).click();
+  await expect(page).toHaveURL(/\/topology\?range=15m$/);
+
+  const reason = `e2e topology annotation ${Date.now()}`;
+  const changed = await page.evaluate(
+    async ({ routeId, reason }) => {
+      const detail = (await (await fetch(`/api/v1/routes/${routeId}`)).json()) as { route: { version: number } };
+      const response = await fetch(`/api/v1/routes/${routeId}/weights`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          version: detail.route.version,
+          backends: [
+            { version: "v1", weight: 80 },
+            { version: "v2", weight: 20 },
+          ],
+          reason,
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as { route?: { version: number } } };
+    },
+    { routeId, reason },
+  );
+  expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+  const version = changed.body.route?.version;
+
+  // The node's panel: a numbered route marker on its charts, the same number in the list.
+  await page.goto(`${PAGE}&node=${PREFIX}orders`);
+  const panel = page.getByTestId("topology-panel");
+  const marker = panel.locator('[data-testid="chart-annotation"][data-kind="route"]');
+  await expect(marker.first()).toBeVisible();
+  const item = panel.locator('[data-testid="annotation-item"][data-kind="route"]').filter({ hasText: reason });
+  await expect(item).toContainText(`Weights of route ${routeId} (v${version}): v1 100 → 80 %, v2 0 → 20 %`);
+  const number = (await item.getByLabel(/^Marker \d+$/).textContent()) ?? "";
+  await expect(marker.filter({ hasText: new RegExp(`^${number}$`) }).first()).toBeVisible();
+  await screenshot(page, "topology-node-annotation");
+  await panel.getByTestId("topology-annotations").scrollIntoViewIfNeeded();
+  await screenshot(page, "topology-node-annotation-list");
+
+  // With the node selected, its callers' edge opens from its label (the pane's click used to
+  // clear the new selection) and shows the route's changes too: the gateway is balanced by it.
+  await clickUntilUrl(page, edgeLabel(page, `${PREFIX}gateway`, `${PREFIX}orders`), /caller=tp-gateway&callee=tp-orders/);
+  await expect(panel.getByRole("heading", { name: `${PREFIX}gateway → ${PREFIX}orders` })).toBeVisible();
+  await expect(panel.locator('[data-testid="annotation-item"][data-kind="route"]').filter({ hasText: reason })).toBeVisible();
+  await expect(panel.locator('[data-testid="chart-annotation"][data-kind="route"]').first()).toBeVisible();
+});
