@@ -21,6 +21,7 @@ const BREAKER_OPEN_MS = 90_000;
 /** From clearing the fault to a closed breaker: 5 s open wait, then the half-open probes. */
 const BREAKER_CLOSE_MS = 45_000;
 const OPERATOR = { username: "operator", password: "operator-e2e-password" };
+const VIEWER = { username: "viewer", password: "viewer-e2e-password" };
 
 test.setTimeout(240_000);
 
@@ -30,10 +31,10 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-1280x800.png` });
 }
 
-async function signIn(page: Page, next: string) {
+async function signIn(page: Page, user: { username: string; password: string }, next: string) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel(/user\s*name/i).fill(OPERATOR.username);
-  await page.getByLabel(/^password$/i).fill(OPERATOR.password);
+  await page.getByLabel(/user\s*name/i).fill(user.username);
+  await page.getByLabel(/^password$/i).fill(user.password);
   await page.getByRole("button", { name: /sign in/i }).click();
   await expect(page).toHaveURL((url) => url.pathname === new URL(next, "http://x").pathname);
 }
@@ -81,7 +82,9 @@ function faultRow(page: Page, instanceId: string) {
   };
 }
 
-test("signed out, the fault panel explains why its controls are disabled, and the API refuses a change", async ({ page }) => {
+test("signed out or as a viewer, the fault panel explains why its controls are disabled, and the API refuses a change", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/breakers");
   await page.getByRole("button", { name: "Show fault controls" }).click();
@@ -100,13 +103,22 @@ test("signed out, the fault panel explains why its controls are disabled, and th
   const refused = await fetchInPage(page, "/api/v1/instances/payments-1/faults", { method: "PUT", body: { errorRate: 1 } });
   expect(refused.status).toBe(401);
   await expect(payments.current).toHaveText("none");
+
+  // A viewer sees the faults, with the controls disabled as "operators only"; the API answers 403.
+  await signIn(page, VIEWER, "/breakers");
+  await page.getByRole("button", { name: "Show fault controls" }).click();
+  await expect(page.getByTestId("fault-access")).toHaveAttribute("data-access", "viewer");
+  await expect(page.getByTestId("fault-access")).toContainText("Operators only");
+  await expect(payments.apply).toBeDisabled();
+  const forbidden = await fetchInPage(page, "/api/v1/instances/payments-1/faults", { method: "DELETE" });
+  expect(forbidden.status).toBe(403);
 });
 
 test("an operator fails payments-1 from the panel, watches orders → payments open on Breakers and Topology, and clears it", async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await signIn(page, "/breakers");
+  await signIn(page, OPERATOR, "/breakers");
   try {
     await page.getByRole("button", { name: "Show fault controls" }).click();
     await expect(page.getByTestId("fault-access")).toHaveAttribute("data-access", "operator");
