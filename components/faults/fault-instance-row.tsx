@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { INSTANCE_STATUS_DISPLAY } from "@/components/service-detail/instances-table";
 import { type FaultSpec, NO_FAULTS } from "@/lib/control/contract";
 import { describeFaultError, type FaultErrorDisplay } from "@/lib/faults/describe-fault-error";
@@ -54,6 +54,12 @@ export function FaultInstanceRow({
   const [draft, setDraft] = useState<FaultDraft | null>(null);
   const [invalid, setInvalid] = useState<{ field: FaultDraftField; message: string } | null>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
+  const messageRow = useRef<HTMLTableRowElement>(null);
+
+  // The answer to Apply / Clear may land below the fold of a height-capped table: bring it in.
+  useEffect(() => {
+    if (feedback !== null || invalid !== null) messageRow.current?.scrollIntoView({ block: "nearest" });
+  }, [feedback, invalid]);
 
   const change = useMutation({
     mutationFn: (spec: FaultSpec | null) => sendFaults(instanceId, spec),
@@ -221,7 +227,7 @@ export function FaultInstanceRow({
         </td>
       </tr>
       {hasMessage && (
-        <tr data-testid="fault-row-message" data-instance={instanceId} className="border-t-0!">
+        <tr ref={messageRow} data-testid="fault-row-message" data-instance={instanceId} className="border-t-0!">
           <td colSpan={7} className="px-4 pt-0 pb-2">
             <RowMessage
               id={messageId}
