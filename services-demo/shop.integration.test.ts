@@ -13,6 +13,13 @@ import { type DemoHandle, startDemo } from "./supervisor";
 
 const SERVICES = ["catalog", "gateway", "inventory", "loadgen", "orders", "payments"];
 const TTL_MS = 2_000;
+/** Fault injection through Breakwater needs an operator session. */
+const OPERATOR = { username: "operator", password: "shop-integration-password" };
+const BREAKWATER_ENV = {
+  BREAKWATER_DEMO: "false",
+  BREAKWATER_DEREGISTER_AFTER_S: "60",
+  BREAKWATER_USERS: `${OPERATOR.username}:operator:${OPERATOR.password}`,
+};
 
 let db: TestDatabase;
 let breakwater: BreakwaterProcess;
@@ -35,6 +42,22 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
 }
 
+/** Signs in as the operator (POST /api/v1/auth/login); the headers of a same-origin request with its session. */
+async function operatorHeaders(): Promise<Record<string, string>> {
+  const sameOrigin = { origin: new URL(breakwater.webUrl).origin, "sec-fetch-site": "same-origin" };
+  const login = await fetch(`${breakwater.webUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...sameOrigin },
+    body: JSON.stringify(OPERATOR),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((header) => header.split(";")[0])
+    .find((pair) => pair.startsWith("bw_session="));
+  return { ...sameOrigin, cookie: cookie ?? "" };
+}
+
 async function breakerTransitions(targetInstanceId: string, since: Date) {
   const { rows } = await db.pool.query<{ owner_instance_id: string; from_state: string; to_state: string; at: Date }>(
     `SELECT owner_instance_id, from_state, to_state, at FROM breaker_transitions
@@ -49,7 +72,7 @@ beforeAll(async () => {
   demoSchema = `${db.schema}_shop`;
   breakwater = await startBreakwaterProcess({
     databaseUrl: db.url,
-    env: { BREAKWATER_DEMO: "false", BREAKWATER_DEREGISTER_AFTER_S: "60" },
+    env: BREAKWATER_ENV,
   });
   const ports = {
     gateway: await getFreePort(),
@@ -166,9 +189,10 @@ describe("the demo shop reporting to Breakwater", () => {
 
   it("opens a breaker on a failing payments instance, and closes it through half-open after the fault is reset", async () => {
     const since = new Date(Date.now() - 1_000);
+    const operator = await operatorHeaders();
     const inject = await fetch(`${breakwater.webUrl}/api/v1/instances/payments-1/faults`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...operator },
       body: JSON.stringify({ errorRate: 1 }),
     });
     expect(inject.status).toBe(200);
@@ -189,7 +213,10 @@ describe("the demo shop reporting to Breakwater", () => {
     );
     expect(["open", "half_open"]).toContain(current[0]?.state);
 
-    const reset = await fetch(`${breakwater.webUrl}/api/v1/instances/payments-1/faults`, { method: "DELETE" });
+    const reset = await fetch(`${breakwater.webUrl}/api/v1/instances/payments-1/faults`, {
+      method: "DELETE",
+      headers: operator,
+    });
     expect(reset.status).toBe(200);
     const resetAt = new Date();
 
@@ -267,7 +294,7 @@ describe("the demo shop reporting to Breakwater", () => {
     breakwater = await startBreakwaterProcess({
       databaseUrl: db.url,
       ports: breakwater.ports,
-      env: { BREAKWATER_DEMO: "false", BREAKWATER_DEREGISTER_AFTER_S: "60" },
+      env: BREAKWATER_ENV,
     });
     await eventually("the gateway in contact again", async () => {
       const config = (await (await fetch(`${shop.gatewayUrl}/admin/config`)).json()) as { applied: { configAgeMs: number } };
