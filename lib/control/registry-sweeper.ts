@@ -35,12 +35,16 @@ export function startRegistrySweeper(deps: {
   let stopped = false;
   let lastPruneMs = 0;
   let failing = false;
+  // TTLs count from no earlier than now (see sweepRegistry's graceFrom): instances get one TTL
+  // to reach a Breakwater that has just started before they are called unhealthy.
+  const graceFrom = new Date();
 
   const pass = async () => {
     if (stopped) return;
     try {
       const { expired, deregistered } = await sweepRegistry(deps.pool, {
         deregisterAfterS: deps.env.BREAKWATER_DEREGISTER_AFTER_S,
+        graceFrom,
       });
       for (const instance of expired) {
         deps.log.info("instance unhealthy: no heartbeat within its TTL", {

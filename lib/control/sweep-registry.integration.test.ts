@@ -37,6 +37,22 @@ async function statuses(): Promise<Record<string, string>> {
 const inMs = (ms: number) => new Date(Date.now() + ms);
 
 describe("sweepRegistry", () => {
+  it("counts a TTL from no earlier than graceFrom: a Breakwater that just started gives every instance one TTL to reach it", async () => {
+    await beat({ instanceId: "a", ttlMs: 5_000 });
+    await beat({ instanceId: "b", ttlMs: 20_000 });
+    // Breakwater was down for a minute (no beat could land) and starts again at +60 s.
+    const graceFrom = inMs(60_000);
+    expect(await sweepRegistry(db.pool, { deregisterAfterS: 600, now: inMs(61_000), graceFrom })).toEqual({
+      expired: [],
+      deregistered: [],
+    });
+    expect(await statuses()).toEqual({ a: "healthy", b: "healthy" });
+    // One TTL after the start without a beat, the usual rule applies again, per instance.
+    const { expired } = await sweepRegistry(db.pool, { deregisterAfterS: 600, now: inMs(66_000), graceFrom });
+    expect(expired.map((instance) => instance.instanceId)).toEqual(["a"]);
+    expect(await statuses()).toEqual({ a: "unhealthy", b: "healthy" });
+  });
+
   it("marks instances without a heartbeat within their TTL unhealthy, with a history row", async () => {
     await beat({ instanceId: "a", ttlMs: 5_000 });
     await beat({ instanceId: "b", ttlMs: 5_000, status: "degraded" });

@@ -21,10 +21,15 @@ export type SweepRegistryResult = {
  * LOCKED, so each row is changed by one sweeper, and a row a heartbeat is updating right now
  * is skipped (that beat refreshes it anyway). Times are the database's clock, the same clock
  * heartbeats stamp last_received_at with; `now` overrides it (tests).
+ *
+ * `graceFrom` (the sweeper's start) counts a TTL from no earlier than that moment: a Breakwater
+ * that was down refused every beat meanwhile, so right after it starts every instance looks
+ * expired although none missed a beat it could have delivered. Without the grace the first
+ * sweep marked them all unhealthy and discovery briefly offered gateways no instances.
  */
 export async function sweepRegistry(
   pool: pg.Pool,
-  options: { deregisterAfterS: number; now?: Date },
+  options: { deregisterAfterS: number; now?: Date; graceFrom?: Date },
 ): Promise<SweepRegistryResult> {
   const now = options.now ?? null;
   const expired = await pool.query<{ instance_id: string; service: string; from_status: string }>(
@@ -33,7 +38,7 @@ export async function sweepRegistry(
        SELECT i.instance_id, i.status
          FROM instances i, clock
         WHERE i.status IN ('healthy', 'degraded')
-          AND i.last_received_at + i.ttl_ms * interval '1 millisecond' < clock.now
+          AND greatest(i.last_received_at, $2::timestamptz) + i.ttl_ms * interval '1 millisecond' < clock.now
         ORDER BY i.instance_id
           FOR UPDATE OF i SKIP LOCKED
      ), changed AS (
@@ -46,7 +51,7 @@ export async function sweepRegistry(
        SELECT instance_id, service, from_status, 'unhealthy', at, 'no heartbeat for ' || ttl_ms || ' ms' FROM changed
      )
      SELECT instance_id, service, from_status, pg_notify('${DISCOVERY_CHANNEL}', service) FROM changed`,
-    [now],
+    [now, options.graceFrom ?? null],
   );
   const deregistered = await pool.query<{ instance_id: string; service: string; from_status: string }>(
     `WITH clock AS (SELECT coalesce($1::timestamptz, now()) AS now),

@@ -266,8 +266,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         // keep their listener until the server has let them finish.
         startDiscoveryChanges({ pool, log });
         stops.push(() => stopDiscoveryChanges());
-        const sweeper = startRegistrySweeper({ pool, env, log });
-        stops.push(() => sweeper.stop());
       }
       const webServer = http.createServer();
       trackUpgrades(webServer);
@@ -307,6 +305,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       ports.web = await listen(webServer, host, webPort, "Web", "PORT");
       stops.push(() => closeHttpServer(webServer, graceMs));
       urls.web = `http://${displayHost(host)}:${ports.web}`;
+      if (options.controlPlane !== false) {
+        // Started once heartbeats can arrive, and pushed after the web server's stop so it stops
+        // first: while the server drains, heartbeats are refused, and a sweeper still running
+        // would expire every instance and hand the held discovery polls an empty registry.
+        const sweeper = startRegistrySweeper({ pool, env, log });
+        stops.push(() => sweeper.stop());
+      }
     }
   } catch (error) {
     await stopAll();
