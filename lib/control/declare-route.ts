@@ -3,6 +3,7 @@ import { getPool } from "@/lib/db/pool";
 import type { RouteDeclaration } from "./contract";
 import { NOTIFY_DISCOVERY_SQL } from "./discovery-changes";
 import type { RouteBackends } from "./route-weights";
+import { withTransaction } from "@/lib/db/with-transaction";
 
 export type RouteRecord = {
   id: string;
@@ -50,40 +51,26 @@ export async function declareRoute(
   audit: { actor: string; source: string },
   pool: pg.Pool = getPool(),
 ): Promise<{ created: boolean; route: RouteRecord }> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    try {
-      const backends = JSON.stringify(declaration.backends);
-      const inserted = await client.query<RouteRow>(
-        `INSERT INTO routes (id, service, version, backends, created_at, updated_at, updated_by)
-         VALUES ($1, $2, 1, $3::jsonb, now(), now(), $4)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING ${ROUTE_COLUMNS}`,
-        [declaration.id, declaration.service, backends, audit.actor],
+  return withTransaction(pool, async (client) => {
+    const backends = JSON.stringify(declaration.backends);
+    const inserted = await client.query<RouteRow>(
+      `INSERT INTO routes (id, service, version, backends, created_at, updated_at, updated_by)
+       VALUES ($1, $2, 1, $3::jsonb, now(), now(), $4)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${ROUTE_COLUMNS}`,
+      [declaration.id, declaration.service, backends, audit.actor],
+    );
+    const created = inserted.rows[0];
+    if (created !== undefined) {
+      await client.query(
+        `INSERT INTO route_changes (route_id, route_version, old_backends, new_backends, actor, source, reason, at)
+         VALUES ($1, 1, NULL, $2::jsonb, $3, $4, 'declared by gateway', now())`,
+        [declaration.id, backends, audit.actor, audit.source],
       );
-      const created = inserted.rows[0];
-      if (created !== undefined) {
-        await client.query(
-          `INSERT INTO route_changes (route_id, route_version, old_backends, new_backends, actor, source, reason, at)
-           VALUES ($1, 1, NULL, $2::jsonb, $3, $4, 'declared by gateway', now())`,
-          [declaration.id, backends, audit.actor, audit.source],
-        );
-        await client.query(NOTIFY_DISCOVERY_SQL, [declaration.service]);
-        await client.query("COMMIT");
-        return { created: true, route: toRouteRecord(created) };
-      }
-      const existing = await client.query<RouteRow>(`SELECT ${ROUTE_COLUMNS} FROM routes WHERE id = $1`, [declaration.id]);
-      await client.query("COMMIT");
-      return { created: false, route: toRouteRecord(existing.rows[0]) };
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
+      await client.query(NOTIFY_DISCOVERY_SQL, [declaration.service]);
+      return { created: true, route: toRouteRecord(created) };
     }
-  } finally {
-    client.release(broken);
-  }
+    const existing = await client.query<RouteRow>(`SELECT ${ROUTE_COLUMNS} FROM routes WHERE id = $1`, [declaration.id]);
+    return { created: false, route: toRouteRecord(existing.rows[0]) };
+  });
 }

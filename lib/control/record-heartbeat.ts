@@ -11,6 +11,7 @@ import {
   type ReportedStatus,
 } from "./contract";
 import { NOTIFY_DISCOVERY_SQL } from "./discovery-changes";
+import { withTransaction } from "@/lib/db/with-transaction";
 
 const INT4_MAX = 2_147_483_647;
 
@@ -96,25 +97,10 @@ export async function recordHeartbeat(
   const nowMs = options.nowMs ?? Date.now();
   checkSentAt(beat.sentAt, nowMs);
   const isStale = nowMs - Date.parse(beat.sentAt) > beat.ttlMs;
-  const client = await (options.pool ?? getPool()).connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    try {
-      const result = await applyHeartbeat(client, beat, isStale);
-      // Nothing was written for a beat that is not accepted; ROLLBACK also releases the row lock.
-      await client.query(result.accepted ? "COMMIT" : "ROLLBACK");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    }
-  } finally {
-    // A connection that could not roll back is destroyed rather than reused mid-transaction.
-    client.release(broken);
-  }
+  // Nothing was written for a beat that is not accepted; ROLLBACK also releases the row lock.
+  return withTransaction(options.pool ?? getPool(), (client) => applyHeartbeat(client, beat, isStale), {
+    commitIf: (result) => result.accepted,
+  });
 }
 
 async function applyHeartbeat(client: pg.PoolClient, beat: Heartbeat, isStale: boolean): Promise<HeartbeatResponse> {

@@ -6,6 +6,7 @@ import { SPAN_KIND_BY_NAME, SPAN_KIND_NAMES } from "@/lib/jaeger/span-kind";
 import { STATUS_CODE } from "@/lib/otlp/model";
 import type { AttributeFilter } from "@/lib/traces/parse-attribute-filter";
 import { loadTraceSpans, type TraceSpan, timestampFromMicros } from "./load-trace-spans";
+import { withTransaction } from "@/lib/db/with-transaction";
 
 export const SEARCH_DEFAULT_LIMIT = 20;
 export const SEARCH_MAX_LIMIT = 1500;
@@ -300,24 +301,9 @@ export async function findTraceMatches(input: SearchTracesFilters): Promise<Trac
   }
   const base = buildWhere(filters, tagCandidatesByKey, storedKeysByKey);
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query(`BEGIN READ ONLY; ${WALK_SETTINGS}`);
-    try {
-      const matches = await walkMatches(client, filters.limit, base);
-      await client.query("COMMIT");
-      return matches;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    }
-  } finally {
-    // A connection that could not roll back is destroyed rather than reused mid-transaction.
-    client.release(broken);
-  }
+  return withTransaction(pool, (client) => walkMatches(client, filters.limit, base), {
+    begin: `BEGIN READ ONLY; ${WALK_SETTINGS}`,
+  });
 }
 
 /** The chunked walk behind findTraceMatches, on a connection with WALK_SETTINGS applied. */

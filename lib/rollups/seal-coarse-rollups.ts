@@ -48,6 +48,7 @@ import {
   floorToPeriod,
 } from "./rollup-levels";
 import { restoreDirtyPeriods, takeDirtyPeriods } from "./note-committed-rollup-minutes";
+import { withTransaction } from "@/lib/db/with-transaction";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -175,18 +176,15 @@ async function recomputeRange(
   // Own short transactions, before ours (as the writer does for the minute tables).
   for (const table of COARSE_TABLES) await ensurePartitions(pool, table, "day", days, owner);
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    // work_mem: an hour of a busy service's operations unnests to a few hundred thousand rows.
-    await client.query(`BEGIN; ${localStatementTimeoutSql(statementTimeoutMs)}; SET LOCAL work_mem = '64MB'`);
-    try {
+  // work_mem: an hour of a busy service's operations unnests to a few hundred thousand rows.
+  return withTransaction(
+    pool,
+    async (client) => {
       const { rows } = await client.query<{ locked: boolean }>(
         "SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema() || '.rollup_progress')) AS locked",
         [COARSE_ROLLUP_LOCK_KEY],
       );
       if (!rows[0].locked) {
-        await client.query("ROLLBACK");
         return false;
       }
       const iso = (ms: number) => new Date(ms).toISOString();
@@ -200,17 +198,13 @@ async function recomputeRange(
           [COARSE_ROLLUP, iso(range.fromMs), iso(range.toMs)],
         );
       }
-      await client.query("COMMIT");
       return true;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    }
-  } finally {
-    client.release(broken);
-  }
+    },
+    {
+      begin: `BEGIN; ${localStatementTimeoutSql(statementTimeoutMs)}; SET LOCAL work_mem = '64MB'`,
+      commitIf: (sealed) => sealed,
+    },
+  );
 }
 
 export async function sealCoarseRollups(pool: pg.Pool, options: SealCoarseRollupsOptions = {}): Promise<SealCoarseRollupsResult> {

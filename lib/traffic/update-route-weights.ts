@@ -6,6 +6,7 @@ import { getPool } from "@/lib/db/pool";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/http/errors";
 import type { UpdateRouteWeights, UpdateRouteWeightsResponse } from "./contract";
 import { ROUTE_CHANGE_COLUMNS, type RouteChangeRow, toRouteChange } from "./route-change-row";
+import { withTransaction } from "@/lib/db/with-transaction";
 
 type LockedRoute = Parameters<typeof toRouteRecord>[0];
 
@@ -36,23 +37,7 @@ export async function updateRouteWeights(
   audit: WeightChangeAudit,
   pool: pg.Pool = getPool(),
 ): Promise<UpdateRouteWeightsResponse> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    try {
-      const result = await applyUpdate(client, routeId, update, audit);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    }
-  } finally {
-    client.release(broken);
-  }
+  return withTransaction(pool, (client) => applyUpdate(client, routeId, update, audit));
 }
 
 async function applyUpdate(
