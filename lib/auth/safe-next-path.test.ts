@@ -18,6 +18,10 @@ describe("safeNextPath", () => {
     "//evil.example",
     "/\\evil.example",
     "/\t/evil.example",
+    // Dot segments that collapse into a protocol-relative "//evil.example".
+    "/.//evil.example",
+    "/login/..//evil.example",
+    "/a/%2e%2e//evil.example",
     "traffic",
     "/login",
     "javascript:alert(1)",

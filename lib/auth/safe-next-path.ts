@@ -10,7 +10,9 @@ export function safeNextPath(next: string | string[] | null | undefined): string
   // Control characters (tabs, newlines) are dropped by URL parsers and could turn "/\t/host" into "//host".
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return "/";
   const url = new URL(value, "http://breakwater.invalid");
-  if (url.origin !== "http://breakwater.invalid" || url.pathname === "/login") return "/";
+  // Dot segments collapse while parsing: "/.//evil.example" has the pathname "//evil.example",
+  // which a browser would follow to another host.
+  if (url.origin !== "http://breakwater.invalid" || url.pathname.startsWith("//") || url.pathname === "/login") return "/";
   return `${url.pathname}${url.search}${url.hash}`;
 }
 
