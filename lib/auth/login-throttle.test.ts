@@ -31,4 +31,21 @@ describe("createLoginThrottle", () => {
     throttle.reset("alice", "10.0.0.1");
     expect(throttle.retryAfterS("alice", "10.0.0.1", 1)).toBe(0);
   });
+
+  it("caps failures per name from any address, as the address (X-Forwarded-For) is the client's to choose", () => {
+    const throttle = createLoginThrottle({ maxFailures: 5, maxFailuresPerName: 20 });
+    const t0 = 1_000_000;
+    for (let i = 0; i < 20; i++) {
+      expect(throttle.retryAfterS("alice", `198.51.100.${i}`, t0 + i)).toBe(0);
+      throttle.recordFailure("alice", `198.51.100.${i}`, t0 + i);
+    }
+    // A fresh address does not help, nor does another spelling of the name; other names are unaffected.
+    expect(throttle.retryAfterS("alice", "203.0.113.1", t0 + 100)).toBe(60);
+    expect(throttle.retryAfterS("ALICE", "203.0.113.2", t0 + 100)).toBe(60);
+    expect(throttle.retryAfterS("bob", "203.0.113.1", t0 + 100)).toBe(0);
+    // A success from one address forgets that address's failures, not the name's.
+    throttle.reset("alice", "198.51.100.0");
+    expect(throttle.retryAfterS("alice", "198.51.100.0", t0 + 100)).toBe(60);
+    expect(throttle.retryAfterS("alice", "203.0.113.1", t0 + 60_000)).toBe(0);
+  });
 });

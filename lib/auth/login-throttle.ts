@@ -1,11 +1,15 @@
 /**
- * Failed sign-ins per (username, client address), kept in memory: after MAX_FAILURES within
- * WINDOW_MS further attempts are refused (429) until the oldest failure leaves the window.
- * Per process and lost on restart — enough to make online guessing slow, not an account lock
- * (which would let anyone lock an operator out).
+ * Failed sign-ins, kept in memory: after MAX_FAILURES within WINDOW_MS for a (username,
+ * client address), or MAX_FAILURES_PER_NAME for a username from any address, further attempts
+ * are refused (429) until the oldest failure leaves the window. The client address is the
+ * first X-Forwarded-For entry, which a client can set itself; the per-name count is what
+ * keeps a guesser who changes it on every attempt slow. It is higher, so a user's own typos
+ * do not reach it, and failures from elsewhere lock a name out only while they keep coming.
+ * Per process and lost on restart — enough to make online guessing slow.
  */
 
 export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_MAX_FAILURES_PER_NAME = 20;
 export const LOGIN_WINDOW_MS = 60_000;
 // Bounds memory under a spray of distinct names/addresses; oldest keys are dropped first.
 const MAX_KEYS = 10_000;
@@ -14,15 +18,30 @@ export type LoginThrottle = {
   /** Seconds until another attempt is allowed, or 0 when one is allowed now. */
   retryAfterS(username: string, address: string, now?: number): number;
   recordFailure(username: string, address: string, now?: number): void;
-  /** A successful sign-in forgets the failures of that key. */
+  /** A successful sign-in forgets the failures of that name from that address (not the per-name count). */
   reset(username: string, address: string): void;
 };
 
-export function createLoginThrottle(options: { maxFailures?: number; windowMs?: number } = {}): LoginThrottle {
+export function createLoginThrottle(
+  options: { maxFailures?: number; maxFailuresPerName?: number; windowMs?: number } = {},
+): LoginThrottle {
   const maxFailures = options.maxFailures ?? LOGIN_MAX_FAILURES;
+  const maxFailuresPerName = options.maxFailuresPerName ?? LOGIN_MAX_FAILURES_PER_NAME;
   const windowMs = options.windowMs ?? LOGIN_WINDOW_MS;
   const failures = new Map<string, number[]>();
-  const keyOf = (username: string, address: string) => `${username.toLowerCase()}\u0000${address}`;
+  const keyOf = (username: string, address: string) => `a\u0000${username.toLowerCase()}\u0000${address}`;
+  const nameKeyOf = (username: string) => `n\u0000${username.toLowerCase()}`;
+  const waitS = (key: string, limit: number, now: number) => {
+    const times = recent(key, now);
+    if (times.length < limit) return 0;
+    return Math.max(1, Math.ceil((times[times.length - limit] + windowMs - now) / 1000));
+  };
+  const record = (key: string, now: number) => {
+    const times = recent(key, now);
+    failures.delete(key);
+    failures.set(key, [...times, now]);
+    if (failures.size > MAX_KEYS) failures.delete(failures.keys().next().value as string);
+  };
   const recent = (key: string, now: number) => {
     const times = (failures.get(key) ?? []).filter((at) => now - at < windowMs);
     if (times.length === 0) failures.delete(key);
@@ -31,16 +50,11 @@ export function createLoginThrottle(options: { maxFailures?: number; windowMs?: 
   };
   return {
     retryAfterS(username, address, now = Date.now()) {
-      const times = recent(keyOf(username, address), now);
-      if (times.length < maxFailures) return 0;
-      return Math.max(1, Math.ceil((times[times.length - maxFailures] + windowMs - now) / 1000));
+      return Math.max(waitS(keyOf(username, address), maxFailures, now), waitS(nameKeyOf(username), maxFailuresPerName, now));
     },
     recordFailure(username, address, now = Date.now()) {
-      const key = keyOf(username, address);
-      const times = recent(key, now);
-      failures.delete(key);
-      failures.set(key, [...times, now]);
-      if (failures.size > MAX_KEYS) failures.delete(failures.keys().next().value as string);
+      record(keyOf(username, address), now);
+      record(nameKeyOf(username), now);
     },
     reset(username, address) {
       failures.delete(keyOf(username, address));

@@ -373,6 +373,27 @@ describe("sign-in, session and sign-out", () => {
     ).toBe(200);
   });
 
+  it("a guesser sending a new X-Forwarded-For with every attempt is still throttled: 20 failures a minute per name", async () => {
+    await db.pool.query(
+      `INSERT INTO users (username, role, password_hash, source, created_at, updated_at)
+       VALUES ('rita', 'operator', $1, 'config', now(), now())`,
+      [await hashPassword("rita-password")],
+    );
+    for (let i = 0; i < 20; i++) {
+      const response = await login(
+        loginRequest({ username: "rita", password: `guess-${i}` }, { "x-forwarded-for": nextAddress() }),
+      );
+      expect(response.status).toBe(401);
+    }
+    const throttled = await login(
+      loginRequest({ username: "rita", password: "rita-password" }, { "x-forwarded-for": nextAddress() }),
+    );
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("set-cookie")).toBeNull();
+    // Other names are not affected.
+    expect((await login(loginRequest({ username: "olivia", password: "olivia-password" }))).status).toBe(200);
+  });
+
   it("a cross-site sign-in → 403, audited", async () => {
     const before = (await countRows()).auth_events;
     const response = await login(
