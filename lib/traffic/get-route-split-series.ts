@@ -4,7 +4,7 @@ import { getPool } from "@/lib/db/pool";
 import { NotFoundError } from "@/lib/http/errors";
 import { listBucketStarts } from "@/lib/ui/time-range";
 import type { RouteSplitSeries } from "./contract";
-import { countRouteLbRequests, countRouteSpanRequests, type VersionCount } from "./count-route-requests";
+import { countRouteLbRequests, countRouteSpanSeries, type VersionCount } from "./count-route-requests";
 
 /** Bucket sizes, finest first: 10 s (the LB counters' own bucket) while the window allows. */
 const SPLIT_STEPS_MS = [10_000, 20_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000] as const;
@@ -54,7 +54,7 @@ export async function getRouteSplitSeries(
       [routeId, from, to],
     ),
     countRouteLbRequests(pool, routeId, bucketed),
-    countRouteSpanRequests(pool, routeId, bucketed),
+    countRouteSpanSeries(pool, routeId, bucketed),
   ]);
 
   const lbByBucket = groupByBucket(lb);
