@@ -157,9 +157,45 @@ describe("pruneControlPlane", () => {
     );
     const before = await countControlRows(db.pool);
     const result = await pruneControlPlane(db.pool, { retentionDays: 30, nowMs: now });
-    expect(result).toEqual({ instances: 1, breakers: 0, routeApplied: 1, statusChanges: 1, transitions: 1, lbCounts: 1 });
+    expect(result).toEqual({
+      instances: 1,
+      breakers: 0,
+      routeApplied: 1,
+      statusChanges: 1,
+      transitions: 1,
+      lbCounts: 1,
+      authEvents: 0,
+    });
     const after = await countControlRows(db.pool);
     expect(after.instances).toBe(before.instances - 1);
     expect(await statuses()).toEqual({ live: "healthy" });
+  });
+});
+
+describe("pruneControlPlane: auth_events", () => {
+  it("drops rows past retention and refusals beyond the newest kept, keeping recent sign-ins and sign-outs", async () => {
+    await db.pool.query("TRUNCATE auth_events");
+    const insert = (kind: string, age: string, n: number) =>
+      db.pool.query(
+        `INSERT INTO auth_events (at, kind, method, path, status, reason, source)
+         SELECT now() - $2::interval, $1, 'POST', '/x', 401, 'r', 's' FROM generate_series(1, $3)`,
+        [kind, age, n],
+      );
+    await insert("login", "40 days", 1); // past retention
+    await insert("login", "1 hour", 2);
+    await insert("logout", "1 hour", 1);
+    await insert("denied", "1 hour", 5);
+    await insert("login_failed", "1 hour", 5);
+    const result = await pruneControlPlane(db.pool, { retentionDays: 30, authRefusalsKept: 3 });
+    expect(result.authEvents).toBe(1 + 7);
+    const { rows } = await db.pool.query<{ kind: string; n: number }>(
+      "SELECT kind, count(*)::int AS n FROM auth_events GROUP BY kind ORDER BY kind",
+    );
+    // The 3 newest refusals are the last inserted: failed sign-ins.
+    expect(rows).toEqual([
+      { kind: "login", n: 2 },
+      { kind: "login_failed", n: 3 },
+      { kind: "logout", n: 1 },
+    ]);
   });
 });
