@@ -29,7 +29,8 @@ type ChangeRow = {
  * GET /api/v1/routes/{id}/split: configured vs observed split over [fromMs, toMs) — per bucket
  * the weights in effect at the bucket's start (from the audit rows: the last change at or before
  * it; none before the route existed), and requests per version from the LB counters and from
- * the gateways' CLIENT spans; the changes inside the window as annotations.
+ * the gateways' CLIENT spans (sealed buckets from memory: countRouteSpanSeries); the changes
+ * inside the window as annotations.
  */
 export async function getRouteSplitSeries(
   routeId: string,
