@@ -59,8 +59,9 @@ const spanSeriesCache = new WeakMap<pg.Pool, Map<string, SeriesEntry>>();
  * that ended at least SPAN_BUCKET_SEAL_MS ago are kept in memory per (pool, route, step,
  * gateway services), so a poll reads only the spans of the unsealed tail (about the last
  * 2 min, through the index) instead of the whole window again. `fromMs` must be aligned to
- * `stepMs`. A span arriving more than SPAN_BUCKET_SEAL_MS late is missed until the entry
- * falls out (the page's range or gateways change, or this process restarts).
+ * `stepMs`. A span arriving more than SPAN_BUCKET_SEAL_MS late (or stamped by a gateway clock
+ * that far behind Breakwater's) is missed until the entry falls out (the page's range or the
+ * gateways change, or this process restarts).
  */
 export async function countRouteSpanSeries(
   pool: pg.Pool,
