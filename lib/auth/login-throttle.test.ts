@@ -48,4 +48,18 @@ describe("createLoginThrottle", () => {
     expect(throttle.retryAfterS("alice", "198.51.100.0", t0 + 100)).toBe(60);
     expect(throttle.retryAfterS("alice", "203.0.113.1", t0 + 60_000)).toBe(0);
   });
+
+  it("counts attempts still being checked, so a concurrent burst cannot pass before the first failure lands", () => {
+    const throttle = createLoginThrottle({ maxFailures: 5, maxFailuresPerName: 20 });
+    const ends = Array.from({ length: 5 }, () => throttle.begin("alice", "10.0.0.1"));
+    expect(throttle.retryAfterS("alice", "10.0.0.1", 0)).toBe(1);
+    expect(throttle.retryAfterS("alice", "10.0.0.2", 0)).toBe(0);
+    for (const end of ends) end();
+    ends[0](); // ending twice changes nothing
+    expect(throttle.retryAfterS("alice", "10.0.0.1", 0)).toBe(0);
+    const many = Array.from({ length: 20 }, (_, i) => throttle.begin("alice", `10.1.0.${i}`));
+    expect(throttle.retryAfterS("alice", "10.2.0.1", 0)).toBe(1);
+    for (const end of many) end();
+    expect(throttle.retryAfterS("alice", "10.2.0.1", 0)).toBe(0);
+  });
 });

@@ -17,6 +17,12 @@ const MAX_KEYS = 10_000;
 export type LoginThrottle = {
   /** Seconds until another attempt is allowed, or 0 when one is allowed now. */
   retryAfterS(username: string, address: string, now?: number): number;
+  /**
+   * Counts an attempt whose password is still being checked against the limits (else a burst
+   * of concurrent attempts would all pass before the first failure is recorded); call the
+   * returned function once it has been decided.
+   */
+  begin(username: string, address: string): () => void;
   recordFailure(username: string, address: string, now?: number): void;
   /** A successful sign-in forgets the failures of that name from that address (not the per-name count). */
   reset(username: string, address: string): void;
@@ -31,10 +37,18 @@ export function createLoginThrottle(
   const failures = new Map<string, number[]>();
   const keyOf = (username: string, address: string) => `a\u0000${username.toLowerCase()}\u0000${address}`;
   const nameKeyOf = (username: string) => `n\u0000${username.toLowerCase()}`;
+  const inFlight = new Map<string, number>();
   const waitS = (key: string, limit: number, now: number) => {
     const times = recent(key, now);
-    if (times.length < limit) return 0;
+    if (times.length + (inFlight.get(key) ?? 0) < limit) return 0;
+    // Full with attempts still being checked: they are decided within a second or so.
+    if (times.length < limit) return 1;
     return Math.max(1, Math.ceil((times[times.length - limit] + windowMs - now) / 1000));
+  };
+  const addInFlight = (key: string, delta: number) => {
+    const count = (inFlight.get(key) ?? 0) + delta;
+    if (count > 0) inFlight.set(key, count);
+    else inFlight.delete(key);
   };
   const record = (key: string, now: number) => {
     const times = recent(key, now);
@@ -51,6 +65,16 @@ export function createLoginThrottle(
   return {
     retryAfterS(username, address, now = Date.now()) {
       return Math.max(waitS(keyOf(username, address), maxFailures, now), waitS(nameKeyOf(username), maxFailuresPerName, now));
+    },
+    begin(username, address) {
+      const keys = [keyOf(username, address), nameKeyOf(username)];
+      for (const key of keys) addInFlight(key, 1);
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        for (const key of keys) addInFlight(key, -1);
+      };
     },
     recordFailure(username, address, now = Date.now()) {
       record(keyOf(username, address), now);

@@ -394,6 +394,23 @@ describe("sign-in, session and sign-out", () => {
     expect((await login(loginRequest({ username: "olivia", password: "olivia-password" }))).status).toBe(200);
   });
 
+  it("a burst of concurrent guesses is throttled too: attempts still being checked count", async () => {
+    const sameAddress = nextAddress();
+    const fromOne = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        login(loginRequest({ username: "burst-one", password: `guess-${i}` }, { "x-forwarded-for": sameAddress })),
+      ),
+    );
+    expect(fromOne.map((response) => response.status).sort()).toEqual([...Array(5).fill(401), ...Array(5).fill(429)]);
+    const fromMany = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        login(loginRequest({ username: "burst-many", password: `guess-${i}` }, { "x-forwarded-for": nextAddress() })),
+      ),
+    );
+    expect(fromMany.filter((response) => response.status === 401)).toHaveLength(20);
+    expect(fromMany.filter((response) => response.status === 429)).toHaveLength(10);
+  });
+
   it("a cross-site sign-in → 403, audited", async () => {
     const before = (await countRows()).auth_events;
     const response = await login(

@@ -37,9 +37,16 @@ export const POST = createRouteHandler({
       await recordAuthEvent(request, { kind: "login_failed", status: 429, reason, username });
       throw new TooManyRequestsError(reason, retryAfterS);
     }
-    const user = await authenticateUser(username, password);
+    // Counted from here, so concurrent attempts cannot all pass the check above.
+    const end = throttle.begin(username, address);
+    let user: Awaited<ReturnType<typeof authenticateUser>>;
+    try {
+      user = await authenticateUser(username, password);
+      if (user === undefined) throttle.recordFailure(username, address);
+    } finally {
+      end();
+    }
     if (user === undefined) {
-      throttle.recordFailure(username, address);
       const reason = "wrong user name or password";
       await recordAuthEvent(request, { kind: "login_failed", status: 401, reason, username });
       throw new UnauthorizedError(reason, SESSION_CHALLENGE);
