@@ -25,6 +25,14 @@ describe("findCrossSiteReason", () => {
     ["another port", { origin: "http://127.0.0.1:3001" }, "Origin: http://127.0.0.1:3001"],
     ["another scheme", { origin: "https://127.0.0.1:3000" }, "Origin: https://127.0.0.1:3000"],
     ["a malformed Origin", { origin: "not a url" }, "malformed Origin"],
+    // A proxy names the app's host; only the requester could name another, and a browser
+    // cannot add X-Forwarded-* to a cross-site request without a CORS preflight (never granted).
+    [
+      "another site behind a proxy",
+      { origin: "https://evil.example", "x-forwarded-host": "bw.example.com", "x-forwarded-proto": "https" },
+      "Origin: https://evil.example",
+    ],
+    ["an empty Origin", { origin: "" }, "Origin: null"],
     ["Sec-Fetch-Site cross-site", { "sec-fetch-site": "cross-site" }, "Sec-Fetch-Site: cross-site"],
     ["Sec-Fetch-Site same-site", { "sec-fetch-site": "same-site", origin: "http://127.0.0.1:3000" }, "Sec-Fetch-Site: same-site"],
   ])("refuses %s", (_name, headers, reason) => {
