@@ -40,6 +40,18 @@ function parsePasswordHash(text: string): { params: ScryptParams; salt: Buffer; 
   return { params: { N, r, p }, salt, hash };
 }
 
+/**
+ * False for a hash made with other parameters than new hashes get. Such a user answers a
+ * sign-in faster or slower than an unknown name (checked against a current-parameter dummy),
+ * so start-up rehashes configured plaintext passwords that verify but are not current.
+ */
+export function hasCurrentParameters(stored: string): boolean {
+  const parsed = parsePasswordHash(stored);
+  if (parsed === undefined) return false;
+  const { N, r, p } = parsed.params;
+  return N === DEFAULT_PARAMS.N && r === DEFAULT_PARAMS.r && p === DEFAULT_PARAMS.p && parsed.hash.length === KEY_LENGTH;
+}
+
 /** A new hash of `password` with a fresh random salt. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);

@@ -1,8 +1,9 @@
+import { randomBytes, scrypt } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConfiguredUser } from "@/lib/env";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { authenticateUser } from "./authenticate-user";
-import { hashPassword } from "./hash-password";
+import { hashPassword, hasCurrentParameters } from "./hash-password";
 import { formatUserSyncNotice, GENERATED_ADMIN, syncUsers } from "./sync-users";
 
 let db: TestDatabase;
@@ -118,4 +119,33 @@ describe("syncUsers", () => {
     expect(results.map((result) => result.admin).sort()).toEqual(["created", "existing"]);
     expect(await users()).toHaveLength(1);
   });
+
+  it("rehashes an unchanged plaintext password stored with older parameters, keeping its sessions", async () => {
+    const config: ConfiguredUser[] = [{ username: "alice", role: "operator", secret: "alice-pw" }];
+    await syncUsers(config, db.pool);
+    // As stored before the parameters were raised (p=1).
+    const old = await hashWithParams("alice-pw", { N: 2 ** 15, r: 8, p: 1 });
+    await db.pool.query("UPDATE users SET password_hash = $1 WHERE username = 'alice'", [old]);
+    await addSession("alice");
+    const result = await syncUsers(config, db.pool);
+    expect(result).toMatchObject({ changed: [], removed: [], rehashed: ["alice"] });
+    const [row] = await users();
+    expect(row.password_hash).not.toBe(old);
+    expect(hasCurrentParameters(row.password_hash)).toBe(true);
+    expect(await sessionsOf("alice")).toBe(1);
+    expect(await authenticateUser("alice", "alice-pw", db.pool)).toEqual({ username: "alice", role: "operator" });
+    expect((await syncUsers(config, db.pool)).rehashed).toEqual([]);
+  });
 });
+
+/** A hash in hashPassword's format with the given scrypt parameters. */
+function hashWithParams(password: string, params: { N: number; r: number; p: number }): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, 32, { ...params, maxmem: 256 * params.N * params.r }, (error, key) =>
+      error
+        ? reject(error)
+        : resolve(["scrypt", params.N, params.r, params.p, salt.toString("base64"), key.toString("base64")].join("$")),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { ConfiguredUser } from "@/lib/env";
-import { hashPassword, isPasswordHash, verifyPassword } from "./hash-password";
+import { hashPassword, hasCurrentParameters, isPasswordHash, verifyPassword } from "./hash-password";
 
 /**
  * Makes the users table match BREAKWATER_USERS at start-up, and makes sure someone can
@@ -20,6 +20,8 @@ export type UserSyncResult = {
   changed: string[];
   /** Users no longer configured, deleted with their sessions. */
   removed: string[];
+  /** Users whose unchanged password was hashed again with the current parameters (sessions kept). */
+  rehashed: string[];
 };
 
 // Serializes start-ups of several processes on one database (two `ui` replicas).
@@ -32,7 +34,7 @@ async function isCurrent(user: ConfiguredUser, row: { role: string; password_has
 
 export async function syncUsers(users: readonly ConfiguredUser[], pool: pg.Pool): Promise<UserSyncResult> {
   const client = await pool.connect();
-  const result: UserSyncResult = { admin: "none", changed: [], removed: [] };
+  const result: UserSyncResult = { admin: "none", changed: [], removed: [], rehashed: [] };
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [SYNC_LOCK_KEY]);
@@ -42,7 +44,17 @@ export async function syncUsers(users: readonly ConfiguredUser[], pool: pg.Pool)
     const existing = new Map(rows.map((row) => [row.username, row]));
 
     for (const user of users) {
-      if (await isCurrent(user, existing.get(user.username))) continue;
+      const row = existing.get(user.username);
+      if (await isCurrent(user, row)) {
+        if (row !== undefined && !isPasswordHash(user.secret) && !hasCurrentParameters(row.password_hash)) {
+          await client.query("UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1", [
+            user.username,
+            await hashPassword(user.secret),
+          ]);
+          result.rehashed.push(user.username);
+        }
+        continue;
+      }
       const hash = isPasswordHash(user.secret) ? user.secret : await hashPassword(user.secret);
       await client.query(
         `INSERT INTO users (username, role, password_hash, source, created_at, updated_at)
