@@ -1,21 +1,14 @@
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { Sidebar } from "@/components/shell/sidebar";
 import { TopBar } from "@/components/shell/top-bar";
-import { getPageUser } from "@/lib/auth/get-page-user";
-import { loginPath } from "@/lib/auth/safe-next-path";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 import { getEnv } from "@/lib/env";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // The session is checked here, on the server, against the database (not in proxy.ts, which
-  // a request can bypass). The read APIs check it again, so data never depends on this alone.
-  const user = await getPageUser();
+  // a request can bypass), and again by every page (requirePageViewer says why) and read API.
+  const user = await requirePageViewer();
   const viewAccess = getEnv().BREAKWATER_VIEW_ACCESS;
-  if (viewAccess === "signed-in" && user === undefined) {
-    // proxy.ts passes the requested path along; layouts are not told it otherwise.
-    redirect(loginPath((await headers()).get("x-breakwater-path") ?? "/"));
-  }
   return (
     <>
       <a

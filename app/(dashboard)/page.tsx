@@ -13,12 +13,14 @@ import { getServerInfo } from "@/lib/ui/get-server-info";
 import { parseTimeRange, resolveTimeRange, type TimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { OverviewClient } from "./client";
 import { toSearchParams } from "@/lib/ui/search-params";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 export const metadata: Metadata = { title: "Overview" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export default function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
+export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePageViewer(); // the layout is skipped on client navigations
   return (
     <>
       <PageHeader

@@ -11,12 +11,14 @@ import { getQueryClient } from "@/lib/query-client/get-query-client";
 import { BreakersClient } from "./client";
 import { toSearchParams } from "@/lib/ui/search-params";
 import { parseBreakersView } from "./search-params";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 export const metadata: Metadata = { title: "Breakers" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export default function BreakersPage({ searchParams }: { searchParams: SearchParams }) {
+export default async function BreakersPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePageViewer(); // the layout is skipped on client navigations
   return (
     <>
       <PageHeader

@@ -8,10 +8,12 @@ import { listServiceDirectory } from "@/lib/queries/list-service-directory";
 import { getQueryClient } from "@/lib/query-client/get-query-client";
 import { serviceDirectoryQueryOptions } from "@/lib/query-client/services-query";
 import { ServicesClient } from "./client";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 export const metadata: Metadata = { title: "Services" };
 
-export default function ServicesPage() {
+export default async function ServicesPage() {
+  await requirePageViewer(); // the layout is skipped on client navigations
   return (
     <>
       <PageHeader

@@ -11,12 +11,14 @@ import { resolveRequestWindow } from "@/lib/topology/request-window";
 import { type ParamReader, parseTimeRange, timeRangeQuery } from "@/lib/ui/time-range";
 import { TopologyClient } from "./client";
 import { toSearchParams } from "@/lib/ui/search-params";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 export const metadata: Metadata = { title: "Topology" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export default function TopologyPage({ searchParams }: { searchParams: SearchParams }) {
+export default async function TopologyPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePageViewer(); // the layout is skipped on client navigations
   return (
     <>
       <PageHeader

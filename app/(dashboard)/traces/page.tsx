@@ -3,10 +3,12 @@ import { Suspense } from "react";
 import { TracesSkeleton } from "@/components/traces/traces-skeleton";
 import { PageHeader } from "@/components/ui/page-header";
 import { TracesClient } from "./client";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 export const metadata: Metadata = { title: "Traces" };
 
-export default function TracesPage() {
+export default async function TracesPage() {
+  await requirePageViewer(); // the layout is skipped on client navigations
   return (
     <>
       <PageHeader

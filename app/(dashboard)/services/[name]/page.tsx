@@ -23,6 +23,7 @@ import { decodeServiceNameSegment } from "@/lib/service-detail/service-name-para
 import { ServiceDetailClient } from "./client";
 import { toSearchParams } from "@/lib/ui/search-params";
 import { parseServiceDetailView } from "./search-params";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -32,6 +33,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function ServiceDetailPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  await requirePageViewer(); // the layout is skipped on client navigations
   const name = decodeServiceNameSegment((await params).name);
   return (
     <Suspense fallback={<ServiceDetailSkeleton />}>

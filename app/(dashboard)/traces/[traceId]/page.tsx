@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { TraceDetailSkeleton } from "@/components/traces/trace-detail-skeleton";
 import { TraceDetailClient } from "./client";
+import { requirePageViewer } from "@/lib/auth/require-page-viewer";
 
 export async function generateMetadata({ params }: { params: Promise<{ traceId: string }> }): Promise<Metadata> {
   const { traceId } = await params;
@@ -9,6 +10,7 @@ export async function generateMetadata({ params }: { params: Promise<{ traceId: 
 }
 
 export default async function TraceDetailPage({ params }: { params: Promise<{ traceId: string }> }) {
+  await requirePageViewer(); // the layout is skipped on client navigations
   const { traceId } = await params;
   return (
     <Suspense fallback={<TraceDetailSkeleton />}>
