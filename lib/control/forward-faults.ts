@@ -30,8 +30,9 @@ export async function forwardFaults(instanceId: string, request: FaultRequest, p
     throw new ConflictError(`instance "${instanceId}" is deregistered; faults can only be set on registered instances`);
   }
 
-  const url = `${instance.address.replace(/\/+$/, "")}/admin/faults`;
+  const url = adminFaultsUrl(instance.address);
   const where = `instance "${instanceId}" at ${instance.address}`;
+  if (url === undefined) throw new BadGatewayError(`${where}: the registered address is not a plain http(s) base URL`);
   const signal = AbortSignal.timeout(FAULT_FORWARD_TIMEOUT_MS);
   let response: Response;
   let text: string;
@@ -53,7 +54,9 @@ export async function forwardFaults(instanceId: string, request: FaultRequest, p
     throw new BadGatewayError(`could not reach ${where}: ${cause}`, { cause: error });
   }
   if (!response.ok) {
-    throw new BadGatewayError(`${where} answered ${response.status} to ${request.method} /admin/faults: ${text.slice(0, 200)}`);
+    // The answer's body stays out of the error: the address is whatever a heartbeat claimed, so
+    // echoing it would let anyone who can register an instance read URLs through Breakwater.
+    throw new BadGatewayError(`${where} answered ${response.status} to ${request.method} /admin/faults`);
   }
   let body: unknown;
   try {
@@ -64,4 +67,22 @@ export async function forwardFaults(instanceId: string, request: FaultRequest, p
   const spec = faultSpecSchema.safeParse(body);
   if (!spec.success) throw new BadGatewayError(`${where} answered with something that is not a fault spec`);
   return spec.data;
+}
+
+/**
+ * `<address>/admin/faults`, or undefined unless the address is a plain http(s) base URL: no
+ * credentials, query or fragment (an address ending in `?` or `#` would otherwise turn
+ * `/admin/faults` into a query string or fragment and send the request anywhere).
+ */
+export function adminFaultsUrl(address: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (url.username !== "" || url.password !== "" || address.includes("?") || address.includes("#")) return undefined;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/admin/faults`;
+  return url.toString();
 }
