@@ -69,6 +69,7 @@ export function ObservedSplit({ detail }: { detail: RouteDetail }) {
                     className="px-2 py-1.5 text-right whitespace-nowrap text-ink-soft tabular-nums"
                     data-testid={`observed-${source.key}`}
                     data-share={share === null ? "" : share.toFixed(2)}
+                    data-total={source.split.total}
                   >
                     {share === null ? (
                       <span className="text-faint">–</span>

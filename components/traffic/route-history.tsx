@@ -171,6 +171,7 @@ export function RouteHistory({
                       data-testid="history-row"
                       data-change-id={change.id}
                       data-revert-of={change.revertOf ?? ""}
+                      data-kind={change.oldBackends === null ? "declaration" : change.revertOf !== null ? "revert" : "change"}
                     >
                       <td className="px-4 py-2 text-ink-soft">
                         <span className="block tabular-nums">{formatClock(Date.parse(change.at), true)}</span>
@@ -187,17 +188,11 @@ export function RouteHistory({
                       </td>
                       <td className="px-4 py-2 break-words text-ink-soft">
                         {change.revertOf !== null && (
-                          <span className="mr-1.5 rounded bg-accent/10 px-1.5 py-0.5 text-xs font-medium text-accent">
+                          <span className="mb-0.5 block w-fit rounded bg-accent/10 px-1.5 py-0.5 text-xs font-medium text-accent">
                             revert of #{change.revertOf}
                           </span>
                         )}
-                        {change.oldBackends === null && change.revertOf === null && (
-                          <span className="mr-1.5 rounded bg-panel-raised px-1.5 py-0.5 text-xs text-muted">declared</span>
-                        )}
-                        {change.reason ??
-                          (change.revertOf === null && change.oldBackends !== null ? (
-                            <span className="text-faint">—</span>
-                          ) : null)}
+                        {change.reason ?? <span className="text-faint">{change.oldBackends === null ? "declared" : "—"}</span>}
                       </td>
                       <td className="px-4 py-2 text-right">
                         {isConfirming ? (
