@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { loginHref } from "@/lib/faults/describe-fault-error";
-import type { AuthSession } from "@/lib/query-client/traffic-query";
+import type { AuthSession } from "@/lib/query-client/auth-session-query";
 
 /**
  * Who may change faults, above the controls: operators may; viewers and signed-out visitors

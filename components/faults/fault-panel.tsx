@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 import { ErrorPanel, StaleDataBanner } from "@/components/ui/error-panel";
 import { Skeleton } from "@/components/ui/skeleton";
 import { faultInstancesQueryOptions } from "@/lib/faults/faults-query";
-import { authSessionQueryOptions } from "@/lib/query-client/traffic-query";
+import { authSessionQueryOptions } from "@/lib/query-client/auth-session-query";
 import { groupInstancesByService } from "@/lib/faults/group-instances-by-service";
 import { useRefreshInterval } from "@/lib/ui/use-refresh-interval";
 import { FaultAccessNotice } from "./fault-access-notice";

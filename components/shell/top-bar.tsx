@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { LogoMark } from "@/components/ui/icons";
-import type { AuthSession } from "@/lib/query-client/traffic-query";
+import type { AuthSession } from "@/lib/query-client/auth-session-query";
 import { DEFAULT_REFRESH_INTERVAL_MS } from "@/lib/ui/refresh-interval";
 import { RefreshControl, RefreshControlView } from "./refresh-control";
 import { UserMenu } from "./user-menu";

@@ -6,7 +6,7 @@ import { usePathname, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useId, useRef, useState } from "react";
 import { loginPath } from "@/lib/auth/safe-next-path";
 import { ApiError } from "@/lib/query-client/fetch-json";
-import { type AuthSession, authSessionQueryOptions } from "@/lib/query-client/traffic-query";
+import { type AuthSession, authSessionQueryOptions } from "@/lib/query-client/auth-session-query";
 
 const ROLE_BADGE: Record<"operator" | "viewer", string> = {
   operator: "border-accent/40 bg-accent/10 text-accent",

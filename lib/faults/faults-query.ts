@@ -7,7 +7,7 @@ import { problemSchema } from "@/lib/query-client/schemas";
 /**
  * Queries and mutations of the fault panel: the registered instances, each instance's current
  * fault spec (Breakwater forwards to the instance's /admin/faults). Who is signed in comes from
- * the app's one session query, authSessionQueryOptions (lib/query-client/traffic-query).
+ * the app's one session query, authSessionQueryOptions (lib/query-client/auth-session-query).
  */
 
 export const INSTANCES_API_PATH = "/api/v1/instances";

@@ -32,7 +32,6 @@ export const trafficQueryKeys = {
   split: (id: string, range: TrafficRange) => [...trafficQueryKeys.route(id), "split", range] as const,
   versions: (id: string, range: TrafficRange) => [...trafficQueryKeys.route(id), "versions", range] as const,
   instances: (service: string) => [...trafficQueryKeys.all, "instances", service] as const,
-  session: () => ["auth", "session"] as const,
 };
 
 export function routesQueryOptions() {
@@ -91,20 +90,5 @@ export function serviceInstancesForRouteQueryOptions(service: string) {
   return queryOptions({
     queryKey: trafficQueryKeys.instances(service),
     queryFn: ({ signal }) => fetchJson(`/api/v1/instances?service=${encodeURIComponent(service)}`, routeInstancesSchema, signal),
-  });
-}
-
-/** GET /api/v1/auth/session: who is signed in (null: nobody), and whether viewing is open. */
-export const authSessionSchema = z.object({
-  user: z.object({ username: z.string(), role: z.enum(["operator", "viewer"]) }).nullable(),
-  viewAccess: z.string().optional(),
-});
-export type AuthSession = z.infer<typeof authSessionSchema>;
-
-export function authSessionQueryOptions() {
-  return queryOptions({
-    queryKey: trafficQueryKeys.session(),
-    queryFn: ({ signal }) => fetchJson("/api/v1/auth/session", authSessionSchema, signal),
-    staleTime: 30_000,
   });
 }
