@@ -35,7 +35,7 @@ import { performance } from "node:perf_hooks";
 import { closeDb, createPool, parseDatabaseUrl, quoteIdent } from "@/lib/db/pool";
 import { getEnv } from "@/lib/env";
 import { createLogger } from "@/lib/server/logger";
-import { type BreakwaterProcess, getFreePort, startBreakwaterProcess } from "@/lib/test/breakwater-process";
+import { type BreakwaterProcess, startBreakwaterProcess } from "@/lib/test/breakwater-process";
 import {
   type RouteDetail,
   routeDetailSchema,
@@ -44,6 +44,8 @@ import {
   updateRouteWeightsResponseSchema,
 } from "@/lib/traffic/contract";
 import { type DemoHandle, startDemo } from "@/services-demo/supervisor";
+import { freeDemoPorts } from "@/services-demo/test/free-demo-ports";
+import { fmt, loadAverage, log, percentile } from "./bench-report";
 
 const APPLIED_TARGET_MS = 1_000;
 const SPLIT_TARGET_MS = 5_000;
@@ -105,27 +107,6 @@ function parseOptions(argv: readonly string[]): Options {
 }
 
 // --- formatting --------------------------------------------------------------------------------
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a";
-
-function loadAverage(): string {
-  return os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(" / ");
-}
-
-/** Nearest rank. */
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function log(line: string): void {
-  console.log(line);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -334,15 +315,7 @@ async function main(): Promise<void> {
       },
       startTimeoutMs: 120_000,
     });
-    const ports = {
-      gateway: await getFreePort(),
-      catalog: await getFreePort(),
-      ordersV1: await getFreePort(),
-      ordersV2: await getFreePort(),
-      inventory: await getFreePort(),
-      payments1: await getFreePort(),
-      payments2: await getFreePort(),
-    };
+    const ports = await freeDemoPorts();
     shop = await startDemo({
       breakwaterUrl: breakwater.webUrl,
       otlpEndpoint: breakwater.otlpHttpUrl,

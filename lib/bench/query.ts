@@ -62,6 +62,7 @@ import {
   createRandom,
   stampRequest,
 } from "./demo-traffic";
+import { fmt, loadAverage, log, percentile } from "./bench-report";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -116,29 +117,8 @@ function parseArgs(argv: string[]): Options {
 
 // --- formatting --------------------------------------------------------------------------------
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a";
-
 /** Milliseconds with a sensible number of digits. */
 const ms = (n: number) => (n >= 100 ? fmt(n, 0) : n >= 10 ? fmt(n, 1) : fmt(n, 2));
-
-function loadAverage(): string {
-  return os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(" / ");
-}
-
-/** Nearest rank, as percentile_disc. */
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function log(line: string): void {
-  console.log(line);
-}
 
 // --- loading -----------------------------------------------------------------------------------
 
