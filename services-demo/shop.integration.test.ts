@@ -7,9 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/lib/server/logger";
-import { type BreakwaterProcess, getFreePort, startBreakwaterProcess } from "@/lib/test/breakwater-process";
+import { type BreakwaterProcess, startBreakwaterProcess } from "@/lib/test/breakwater-process";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { type DemoHandle, startDemo } from "./supervisor";
+import { freeDemoPorts } from "./test/free-demo-ports";
 
 const SERVICES = ["catalog", "gateway", "inventory", "loadgen", "orders", "payments"];
 const TTL_MS = 2_000;
@@ -74,15 +75,7 @@ beforeAll(async () => {
     databaseUrl: db.url,
     env: BREAKWATER_ENV,
   });
-  const ports = {
-    gateway: await getFreePort(),
-    catalog: await getFreePort(),
-    ordersV1: await getFreePort(),
-    ordersV2: await getFreePort(),
-    inventory: await getFreePort(),
-    payments1: await getFreePort(),
-    payments2: await getFreePort(),
-  };
+  const ports = await freeDemoPorts();
   shop = await startDemo({
     breakwaterUrl: breakwater.webUrl,
     otlpEndpoint: breakwater.otlpHttpUrl,

@@ -17,10 +17,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/lib/server/logger";
-import { type BreakwaterProcess, getFreePort, startBreakwaterProcess } from "@/lib/test/breakwater-process";
+import { type BreakwaterProcess, startBreakwaterProcess } from "@/lib/test/breakwater-process";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { type RouteDetail, routeDetailSchema, updateRouteWeightsResponseSchema } from "@/lib/traffic/contract";
 import { type DemoHandle, startDemo } from "./supervisor";
+import { freeDemoPorts } from "./test/free-demo-ports";
 
 const OPERATOR = { username: "operator", password: "operator-integration-password" };
 /** The demo's machine token: heartbeats, discovery, route declaration and OTLP. */
@@ -185,15 +186,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   demoSchema = `${db.schema}_shop`;
   breakwater = await startBreakwaterProcess({ databaseUrl: db.url, env: breakwaterEnv() });
-  const ports = {
-    gateway: await getFreePort(),
-    catalog: await getFreePort(),
-    ordersV1: await getFreePort(),
-    ordersV2: await getFreePort(),
-    inventory: await getFreePort(),
-    payments1: await getFreePort(),
-    payments2: await getFreePort(),
-  };
+  const ports = await freeDemoPorts();
   shop = await startDemo({
     breakwaterUrl: breakwater.webUrl,
     otlpEndpoint: breakwater.otlpHttpUrl,
