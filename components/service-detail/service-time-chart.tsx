@@ -1,23 +1,19 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { Area, ComposedChart, Line, ReferenceArea, ResponsiveContainer } from "recharts";
 import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ReferenceArea,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+  ChartEmptyOverlay,
+  chartTooltipElement,
+  markerLineElement,
+  timeAxisElements,
+  valueAxisElement,
+} from "@/components/charts/time-chart-parts";
 import type { AnnotationMarker, BreakerSpell } from "@/lib/service-detail/place-annotations";
-import { buildTimeTicks, formatAxisNumber, formatAxisTime } from "@/lib/service-detail/format-service-detail";
+import { formatAxisNumber } from "@/lib/service-detail/format-service-detail";
 import { formatClock } from "@/lib/ui/format-time";
 import { type SeriesRow, valueAxisTicks } from "@/lib/service-detail/to-series-rows";
-import { ANNOTATION_TONE_COLOR, CHART_COLORS, SPELL_FILL } from "./chart-colors";
+import { ANNOTATION_TONE_COLOR, SPELL_FILL } from "./chart-colors";
 
 /**
  * The one recipe for the service detail charts: time on x (numeric ms, the window's buckets),
@@ -47,18 +43,17 @@ function isolatedDot(color: string) {
   return IsolatedDot;
 }
 
-export function MarkerLabel({ viewBox, marker }: { viewBox?: { x?: number; y?: number }; marker: AnnotationMarker }) {
-  const x = viewBox?.x ?? 0;
-  const y = (viewBox?.y ?? 0) - 9;
-  const color = ANNOTATION_TONE_COLOR[marker.tone];
-  return (
-    <g data-testid="chart-annotation" data-kind={marker.kind}>
-      <circle cx={x} cy={y} r={8} fill="#0b0f14" stroke={color} strokeWidth={1.5} />
-      <text x={x} y={y + 3.5} textAnchor="middle" fontSize={10} fontWeight={600} fill={color}>
-        {marker.number}
-      </text>
-    </g>
-  );
+/** A page annotation's numbered marker line (shared with the Topology side panel's charts). */
+export function markerAnnotationLine(marker: AnnotationMarker, key: string | number = marker.number) {
+  return markerLineElement({
+    key,
+    atMs: marker.atMs,
+    number: marker.number,
+    color: ANNOTATION_TONE_COLOR[marker.tone],
+    dashed: marker.kind === "route",
+    testId: "chart-annotation",
+    kind: marker.kind,
+  });
 }
 
 type TooltipProps = {
@@ -142,8 +137,6 @@ export function ServiceTimeChart({
   maxTimeTicks: number;
 }) {
   const spanMs = domainEndMs - domainStartMs;
-  const tzOffsetMs = -new Date(domainEndMs).getTimezoneOffset() * 60_000;
-  const ticks = buildTimeTicks(domainStartMs, domainEndMs, maxTimeTicks, tzOffsetMs);
   const yTicks = valueAxisTicks(
     rows,
     series.map((s) => s.key),
@@ -159,36 +152,13 @@ export function ServiceTimeChart({
           title={`${yLabel} over time`}
           desc="Focus the chart and use the left and right arrow keys to read each time bucket."
         >
-          <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            type="number"
-            dataKey="startMs"
-            domain={[domainStartMs, domainEndMs]}
-            allowDataOverflow
-            ticks={ticks}
-            tickFormatter={(ms: number) => formatAxisTime(ms, spanMs)}
-            stroke={CHART_COLORS.axis}
-            tick={{ fontSize: 11, fill: CHART_COLORS.tick }}
-            label={{ value: "Time (local)", position: "insideBottom", offset: -12, fill: CHART_COLORS.axis, fontSize: 11 }}
-          />
-          <YAxis
-            domain={[0, yTicks.at(-1) ?? yDomainMin]}
-            ticks={yTicks}
-            allowDataOverflow
-            tickFormatter={formatAxisNumber}
-            stroke={CHART_COLORS.axis}
-            tick={{ fontSize: 11, fill: CHART_COLORS.tick }}
-            width={56}
-            label={{
-              value: yLabel,
-              angle: -90,
-              position: "insideLeft",
-              offset: 10,
-              fill: CHART_COLORS.axis,
-              fontSize: 11,
-              style: { textAnchor: "middle" },
-            }}
-          />
+          {timeAxisElements({ dataKey: "startMs", domainStartMs, domainEndMs, maxTicks: maxTimeTicks })}
+          {valueAxisElement({
+            label: yLabel,
+            domain: [0, yTicks.at(-1) ?? yDomainMin],
+            ticks: yTicks,
+            tickFormatter: formatAxisNumber,
+          })}
           {spells.map((spell) => (
             <ReferenceArea
               key={`${spell.startMs}-${spell.state}`}
@@ -199,13 +169,7 @@ export function ServiceTimeChart({
               ifOverflow="hidden"
             />
           ))}
-          <Tooltip
-            content={<ChartTooltip series={series} formatValue={formatValue} spanMs={spanMs} />}
-            cursor={{ stroke: CHART_COLORS.cursor }}
-            isAnimationActive={false}
-            // A bucket without calls has only nulls; keep it in the tooltip ("No requests").
-            filterNull={false}
-          />
+          {chartTooltipElement(<ChartTooltip series={series} formatValue={formatValue} spanMs={spanMs} />)}
           {series.map((s) =>
             s.shape === "area" ? (
               <Area
@@ -237,24 +201,10 @@ export function ServiceTimeChart({
               />
             ),
           )}
-          {markers.map((marker) => (
-            <ReferenceLine
-              key={marker.number}
-              x={marker.atMs}
-              stroke={ANNOTATION_TONE_COLOR[marker.tone]}
-              strokeDasharray={marker.kind === "route" ? "4 3" : undefined}
-              strokeWidth={1.25}
-              ifOverflow="hidden"
-              label={<MarkerLabel marker={marker} />}
-            />
-          ))}
+          {markers.map((marker) => markerAnnotationLine(marker))}
         </ComposedChart>
       </ResponsiveContainer>
-      {emptyMessage !== undefined && (
-        <div className="pointer-events-none absolute inset-0 flex items-center justify-center pb-6 pl-14">
-          <p className="rounded-md bg-panel/90 px-3 py-1.5 text-sm text-muted">{emptyMessage}</p>
-        </div>
-      )}
+      {emptyMessage !== undefined && <ChartEmptyOverlay message={emptyMessage} />}
     </div>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { ReferenceArea, ReferenceLine } from "recharts";
-import { ANNOTATION_TONE_COLOR, SPELL_FILL } from "@/components/service-detail/chart-colors";
-import { MarkerLabel } from "@/components/service-detail/service-time-chart";
+import { ReferenceArea } from "recharts";
+import { SPELL_FILL } from "@/components/service-detail/chart-colors";
+import { markerAnnotationLine } from "@/components/service-detail/service-time-chart";
 import type { AnnotationMarker, BreakerSpell } from "@/lib/service-detail/place-annotations";
 
 /** What the side panel's charts mark: the service page's numbered markers and breaker spells. */
@@ -33,16 +33,6 @@ export function chartAnnotationElements(annotations: ChartAnnotations, startMs: 
         ifOverflow="hidden"
       />
     )),
-    ...annotations.markers.map((marker) => (
-      <ReferenceLine
-        key={`marker-${marker.number}`}
-        x={marker.atMs}
-        stroke={ANNOTATION_TONE_COLOR[marker.tone]}
-        strokeDasharray={marker.kind === "route" ? "4 3" : undefined}
-        strokeWidth={1.25}
-        ifOverflow="hidden"
-        label={<MarkerLabel marker={marker} />}
-      />
-    )),
+    ...annotations.markers.map((marker) => markerAnnotationLine(marker, `marker-${marker.number}`)),
   ];
 }

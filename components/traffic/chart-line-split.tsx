@@ -1,8 +1,14 @@
 "use client";
 
-import { CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { ANNOTATION_TONE_COLOR, CHART_COLORS } from "@/components/service-detail/chart-colors";
-import { buildTimeTicks, formatAxisTime } from "@/lib/service-detail/format-service-detail";
+import { ComposedChart, Line, ResponsiveContainer } from "recharts";
+import {
+  ChartEmptyOverlay,
+  chartTooltipElement,
+  markerLineElement,
+  timeAxisElements,
+  valueAxisElement,
+} from "@/components/charts/time-chart-parts";
+import { ANNOTATION_TONE_COLOR } from "@/components/service-detail/chart-colors";
 import { type SplitChartRow, splitKey, type SplitMarker, type SplitSource } from "@/lib/traffic/split-chart-rows";
 import { formatCount, formatPercentNumber } from "@/lib/ui/format-number";
 import { formatClock } from "@/lib/ui/format-time";
@@ -22,20 +28,6 @@ export const SPLIT_SOURCE_STYLE: Record<SplitSource, { label: string; dash?: str
   lb: { label: "observed (LB counters)", width: 1.75, opacity: 1 },
   spans: { label: "observed (spans)", dash: "5 3", width: 1.5, opacity: 0.9 },
 };
-
-function MarkerLabel({ viewBox, marker }: { viewBox?: { x?: number; y?: number }; marker: SplitMarker }) {
-  const x = viewBox?.x ?? 0;
-  const y = (viewBox?.y ?? 0) - 9;
-  const color = ANNOTATION_TONE_COLOR.info;
-  return (
-    <g data-testid="split-annotation">
-      <circle cx={x} cy={y} r={8} fill="#0b0f14" stroke={color} strokeWidth={1.5} />
-      <text x={x} y={y + 3.5} textAnchor="middle" fontSize={10} fontWeight={600} fill={color}>
-        {marker.number}
-      </text>
-    </g>
-  );
-}
 
 type TooltipProps = {
   active?: boolean;
@@ -114,9 +106,6 @@ export function ChartLineSplit({
   stepMs: number;
   emptyMessage?: string;
 }) {
-  const spanMs = domainEndMs - domainStartMs;
-  const tzOffsetMs = -new Date(domainEndMs).getTimezoneOffset() * 60_000;
-  const ticks = buildTimeTicks(domainStartMs, domainEndMs, 7, tzOffsetMs);
   return (
     <div className="relative h-[260px]" data-testid="chart-split">
       <ResponsiveContainer width="100%" height="100%">
@@ -126,41 +115,9 @@ export function ChartLineSplit({
           title="Share of requests per version (%) over time, configured and observed"
           desc="Focus the chart and use the left and right arrow keys to read each 10-second bucket."
         >
-          <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            type="number"
-            dataKey="t"
-            domain={[domainStartMs, domainEndMs]}
-            allowDataOverflow
-            ticks={ticks}
-            tickFormatter={(ms: number) => formatAxisTime(ms, spanMs)}
-            stroke={CHART_COLORS.axis}
-            tick={{ fontSize: 11, fill: CHART_COLORS.tick }}
-            label={{ value: "Time (local)", position: "insideBottom", offset: -12, fill: CHART_COLORS.axis, fontSize: 11 }}
-          />
-          <YAxis
-            domain={[0, 100]}
-            ticks={PERCENT_TICKS}
-            allowDataOverflow
-            stroke={CHART_COLORS.axis}
-            tick={{ fontSize: 11, fill: CHART_COLORS.tick }}
-            width={56}
-            label={{
-              value: "Share (%)",
-              angle: -90,
-              position: "insideLeft",
-              offset: 10,
-              fill: CHART_COLORS.axis,
-              fontSize: 11,
-              style: { textAnchor: "middle" },
-            }}
-          />
-          <Tooltip
-            content={<SplitTooltip versions={versions} sources={sources} stepMs={stepMs} />}
-            cursor={{ stroke: CHART_COLORS.cursor }}
-            isAnimationActive={false}
-            filterNull={false}
-          />
+          {timeAxisElements({ dataKey: "t", domainStartMs, domainEndMs, maxTicks: 7 })}
+          {valueAxisElement({ label: "Share (%)", domain: [0, 100], ticks: PERCENT_TICKS })}
+          {chartTooltipElement(<SplitTooltip versions={versions} sources={sources} stepMs={stepMs} />)}
           {sources.flatMap((source) =>
             versions.map((version, index) => {
               const style = SPLIT_SOURCE_STYLE[source];
@@ -182,24 +139,19 @@ export function ChartLineSplit({
               );
             }),
           )}
-          {markers.map((marker) => (
-            <ReferenceLine
-              key={marker.number}
-              x={marker.atMs}
-              stroke={ANNOTATION_TONE_COLOR.info}
-              strokeDasharray="4 3"
-              strokeWidth={1.25}
-              ifOverflow="hidden"
-              label={<MarkerLabel marker={marker} />}
-            />
-          ))}
+          {markers.map((marker) =>
+            markerLineElement({
+              key: marker.number,
+              atMs: marker.atMs,
+              number: marker.number,
+              color: ANNOTATION_TONE_COLOR.info,
+              dashed: true,
+              testId: "split-annotation",
+            }),
+          )}
         </ComposedChart>
       </ResponsiveContainer>
-      {emptyMessage !== undefined && (
-        <div className="pointer-events-none absolute inset-0 flex items-center justify-center pb-6 pl-14">
-          <p className="rounded-md bg-panel/90 px-3 py-1.5 text-sm text-muted">{emptyMessage}</p>
-        </div>
-      )}
+      {emptyMessage !== undefined && <ChartEmptyOverlay message={emptyMessage} />}
     </div>
   );
 }
