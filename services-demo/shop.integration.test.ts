@@ -11,6 +11,7 @@ import { type BreakwaterProcess, startBreakwaterProcess } from "@/lib/test/break
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { type DemoHandle, startDemo } from "./supervisor";
 import { freeDemoPorts } from "./test/free-demo-ports";
+import { stopDemoStack } from "./test/stop-demo-stack";
 
 const SERVICES = ["catalog", "gateway", "inventory", "loadgen", "orders", "payments"];
 const TTL_MS = 2_000;
@@ -94,12 +95,7 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(async () => {
-  await shop?.stop();
-  await breakwater?.stop();
-  await db?.pool.query(`DROP SCHEMA IF EXISTS "${demoSchema}" CASCADE`).catch(() => {});
-  await db?.close();
-}, 60_000);
+afterAll(() => stopDemoStack({ shop, breakwater, db, demoSchema }), 60_000);
 
 describe("the demo shop reporting to Breakwater", () => {
   it("sends traces from every service, with gateway → orders → payments parentage", async () => {

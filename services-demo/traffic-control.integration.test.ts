@@ -22,6 +22,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { type RouteDetail, routeDetailSchema, updateRouteWeightsResponseSchema } from "@/lib/traffic/contract";
 import { type DemoHandle, startDemo } from "./supervisor";
 import { freeDemoPorts } from "./test/free-demo-ports";
+import { stopDemoStack } from "./test/stop-demo-stack";
 
 const OPERATOR = { username: "operator", password: "operator-integration-password" };
 /** The demo's machine token: heartbeats, discovery, route declaration and OTLP. */
@@ -235,12 +236,7 @@ beforeAll(async () => {
   operatorCookie = await signIn();
 }, 600_000);
 
-afterAll(async () => {
-  await shop?.stop();
-  await breakwater?.stop();
-  await db?.pool.query(`DROP SCHEMA IF EXISTS "${demoSchema}" CASCADE`).catch(() => {});
-  await db?.close();
-}, 60_000);
+afterAll(() => stopDemoStack({ shop, breakwater, db, demoSchema }), 60_000);
 
 describe("traffic control with the real gateway and load generator", () => {
   it("refuses a weight change made with the gateway's machine token (401), while the token reads discovery", async () => {
