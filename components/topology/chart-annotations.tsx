@@ -5,11 +5,15 @@ import { ReferenceArea } from "recharts";
 import { SPELL_FILL } from "@/components/service-detail/chart-colors";
 import { markerAnnotationLine } from "@/components/service-detail/service-time-chart";
 import type { AnnotationMarker, BreakerSpell } from "@/lib/service-detail/place-annotations";
+import type { ChartPoint } from "@/lib/topology/to-chart-points";
 
 /** What the side panel's charts mark: the service page's numbered markers and breaker spells. */
 export type ChartAnnotations = { markers: readonly AnnotationMarker[]; spells: readonly BreakerSpell[] };
 
 export const NO_CHART_ANNOTATIONS: ChartAnnotations = { markers: [], spells: [] };
+
+/** What each side panel chart draws: the buckets of the window, and the annotations over them. */
+export type SidePanelChartProps = { points: ChartPoint[]; startMs: number; endMs: number; annotations?: ChartAnnotations };
 
 /** Room above the plot for the markers' numbered labels (as on the service page). */
 export function chartTopMargin(annotations: ChartAnnotations): number {

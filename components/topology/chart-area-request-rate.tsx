@@ -4,7 +4,7 @@ import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatRps } from "@/lib/topology/format-traffic";
 import { type ChartPoint, valueTicks } from "@/lib/topology/to-chart-points";
 import { AXIS_COLOR, ChartFrame, ChartTooltipBox, GRID_COLOR, TICK_STYLE, timeAxisProps } from "./chart-frame";
-import { type ChartAnnotations, chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS } from "./chart-annotations";
+import { chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS, type SidePanelChartProps } from "./chart-annotations";
 
 const COLOR = "#38bdf8";
 const formatTick = (value: number) => String(Number(value.toPrecision(3)));
@@ -18,17 +18,7 @@ function RateTooltip({ active, payload }: TooltipProps) {
 }
 
 /** Requests per second per bucket. */
-export function ChartAreaRequestRate({
-  points,
-  startMs,
-  endMs,
-  annotations = NO_CHART_ANNOTATIONS,
-}: {
-  points: ChartPoint[];
-  startMs: number;
-  endMs: number;
-  annotations?: ChartAnnotations;
-}) {
+export function ChartAreaRequestRate({ points, startMs, endMs, annotations = NO_CHART_ANNOTATIONS }: SidePanelChartProps) {
   const ticks = valueTicks(Math.max(0, ...points.map((point) => point.rps)), 0.1);
   return (
     <ChartFrame title="Request rate (req/s)">

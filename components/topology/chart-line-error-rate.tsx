@@ -4,7 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatErrorRate } from "@/lib/topology/format-traffic";
 import { type ChartPoint, valueTicks } from "@/lib/topology/to-chart-points";
 import { AXIS_COLOR, ChartFrame, ChartTooltipBox, GRID_COLOR, TICK_STYLE, timeAxisProps } from "./chart-frame";
-import { type ChartAnnotations, chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS } from "./chart-annotations";
+import { chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS, type SidePanelChartProps } from "./chart-annotations";
 
 const COLOR = "#f87171";
 
@@ -18,17 +18,7 @@ function ErrorTooltip({ active, payload }: TooltipProps) {
 }
 
 /** Share of calls that failed per bucket, in percent (gaps where there were no calls). */
-export function ChartLineErrorRate({
-  points,
-  startMs,
-  endMs,
-  annotations = NO_CHART_ANNOTATIONS,
-}: {
-  points: ChartPoint[];
-  startMs: number;
-  endMs: number;
-  annotations?: ChartAnnotations;
-}) {
+export function ChartLineErrorRate({ points, startMs, endMs, annotations = NO_CHART_ANNOTATIONS }: SidePanelChartProps) {
   const ticks = valueTicks(Math.max(0, ...points.map((point) => point.errorPercent ?? 0)), 1);
   return (
     <ChartFrame title="Error rate (%)">

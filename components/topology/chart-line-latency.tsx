@@ -4,7 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatMs } from "@/lib/topology/format-traffic";
 import { type ChartPoint, valueTicks } from "@/lib/topology/to-chart-points";
 import { AXIS_COLOR, ChartFrame, ChartTooltipBox, GRID_COLOR, TICK_STYLE, timeAxisProps } from "./chart-frame";
-import { type ChartAnnotations, chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS } from "./chart-annotations";
+import { chartAnnotationElements, chartTopMargin, NO_CHART_ANNOTATIONS, type SidePanelChartProps } from "./chart-annotations";
 
 const SERIES = [
   { key: "p50Ms", label: "p50", color: "#7dd3fc" },
@@ -45,13 +45,7 @@ export function ChartLineLatency({
   endMs,
   testId,
   annotations = NO_CHART_ANNOTATIONS,
-}: {
-  points: ChartPoint[];
-  startMs: number;
-  endMs: number;
-  testId?: string;
-  annotations?: ChartAnnotations;
-}) {
+}: SidePanelChartProps & { testId?: string }) {
   const ticks = valueTicks(Math.max(0, ...points.map((point) => point.p99Ms ?? point.p95Ms ?? 0)), 1);
   return (
     <ChartFrame title="Latency (ms)" legend={<Legend />} testId={testId}>
