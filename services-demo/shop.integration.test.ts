@@ -10,6 +10,7 @@ import { createLogger } from "@/lib/server/logger";
 import { type BreakwaterProcess, startBreakwaterProcess } from "@/lib/test/breakwater-process";
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { type DemoHandle, startDemo } from "./supervisor";
+import { eventually } from "./test/eventually";
 import { freeDemoPorts } from "./test/free-demo-ports";
 import { stopDemoStack } from "./test/stop-demo-stack";
 
@@ -27,22 +28,6 @@ let db: TestDatabase;
 let breakwater: BreakwaterProcess;
 let shop: DemoHandle;
 let demoSchema: string;
-
-/** Polls `probe` until it returns a value other than undefined, or fails with `what`. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
-}
 
 /** Signs in as the operator (POST /api/v1/auth/login); the headers of a same-origin request with its session. */
 async function operatorHeaders(): Promise<Record<string, string>> {

@@ -21,6 +21,7 @@ import { type BreakwaterProcess, startBreakwaterProcess } from "@/lib/test/break
 import { createTestDatabase, type TestDatabase } from "@/lib/test/db";
 import { type RouteDetail, routeDetailSchema, updateRouteWeightsResponseSchema } from "@/lib/traffic/contract";
 import { type DemoHandle, startDemo } from "./supervisor";
+import { eventually } from "./test/eventually";
 import { freeDemoPorts } from "./test/free-demo-ports";
 import { stopDemoStack } from "./test/stop-demo-stack";
 
@@ -46,22 +47,6 @@ const breakwaterEnv = () => ({
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns a value other than undefined, or fails with `what`. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
-}
 
 /** Same-origin browser headers for a state-changing request to Breakwater. */
 const sameOrigin = () => ({ origin: new URL(breakwater.webUrl).origin, "sec-fetch-site": "same-origin" });
